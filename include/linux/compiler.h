@@ -4,7 +4,9 @@
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#ifndef __always_inline /* glibc's <sys/cdefs.h> has it too, for host tests */
 #define __always_inline inline __attribute__((__always_inline__))
+#endif
 #define noinline __attribute__((__noinline__))
 #define __noreturn __attribute__((__noreturn__))
 #define __packed __attribute__((__packed__))

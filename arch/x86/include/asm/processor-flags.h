@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Control-register, EFLAGS and EFER bits (Intel SDM vol. 3, 2.5). */
+#ifndef _ASM_X86_PROCESSOR_FLAGS_H
+#define _ASM_X86_PROCESSOR_FLAGS_H
+
+#include <linux/const.h>
+
+#define X86_EFLAGS_IF_BIT 9
+#define X86_EFLAGS_IF _BITUL(X86_EFLAGS_IF_BIT)
+#define X86_EFLAGS_ID_BIT 21
+#define X86_EFLAGS_ID _BITUL(X86_EFLAGS_ID_BIT)
+
+#define X86_CR0_PE_BIT 0
+#define X86_CR0_PE _BITUL(X86_CR0_PE_BIT)
+#define X86_CR0_WP_BIT 16
+#define X86_CR0_WP _BITUL(X86_CR0_WP_BIT)
+#define X86_CR0_PG_BIT 31
+#define X86_CR0_PG _BITUL(X86_CR0_PG_BIT)
+
+#define X86_CR4_PAE_BIT 5
+#define X86_CR4_PAE _BITUL(X86_CR4_PAE_BIT)
+#define X86_CR4_PGE_BIT 7
+#define X86_CR4_PGE _BITUL(X86_CR4_PGE_BIT)
+#define X86_CR4_LA57_BIT 12
+#define X86_CR4_LA57 _BITUL(X86_CR4_LA57_BIT)
+#define X86_CR4_PCIDE_BIT 17
+#define X86_CR4_PCIDE _BITUL(X86_CR4_PCIDE_BIT)
+#define X86_CR4_SMEP_BIT 20
+#define X86_CR4_SMEP _BITUL(X86_CR4_SMEP_BIT)
+#define X86_CR4_SMAP_BIT 21
+#define X86_CR4_SMAP _BITUL(X86_CR4_SMAP_BIT)
+
+#define MSR_EFER 0xc0000080
+#define _EFER_LME 8
+#define _EFER_NX 11
+#define EFER_LME _BITUL(_EFER_LME)
+#define EFER_NX _BITUL(_EFER_NX)
+
+/* CPUID bits the boot path checks (leaf 1 EDX, leaf 0x80000001 EDX). */
+#define X86_FEATURE_PAE_BIT 6
+#define X86_FEATURE_NX_BIT 20
+#define X86_FEATURE_LM_BIT 29
+
+#endif /* _ASM_X86_PROCESSOR_FLAGS_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel image: linked at __START_KERNEL (the text mapping plus LOAD_PHYSICAL_ADDR),
+ * loaded at LOAD_PHYSICAL_ADDR. Text, rodata and data are separate PT_LOAD segments on
+ * page boundaries so each can get its own permissions.
+ */
+#include <asm/page_types.h>
+
+OUTPUT_FORMAT("elf64-x86-64")
+OUTPUT_ARCH(i386:x86-64)
+ENTRY(startup_64)
+
+PHDRS {
+	text PT_LOAD FLAGS(5);
+	rodata PT_LOAD FLAGS(4);
+	data PT_LOAD FLAGS(6);
+}
+
+SECTIONS
+{
+	. = __START_KERNEL;
+	_text = .;
+	.text : AT(ADDR(.text) - __START_KERNEL_map) {
+		KEEP(*(.head.text))
+		*(.text .text.*)
+	} :text
+	_etext = .;
+
+	. = ALIGN(PAGE_SIZE);
+	__start_rodata = .;
+	.rodata : AT(ADDR(.rodata) - __START_KERNEL_map) {
+		*(.rodata .rodata.*)
+	} :rodata
+	__ex_table : AT(ADDR(__ex_table) - __START_KERNEL_map) {
+		__start___ex_table = .;
+		KEEP(*(__ex_table))
+		__stop___ex_table = .;
+	} :rodata
+	.ktest_suites : AT(ADDR(.ktest_suites) - __START_KERNEL_map) {
+		__start_ktest_suites = .;
+		KEEP(*(.ktest_suites))
+		__stop_ktest_suites = .;
+	} :rodata
+	/* Last in rodata: its size changes between the kallsyms link passes, nothing after moves twice. */
+	.kallsyms : AT(ADDR(.kallsyms) - __START_KERNEL_map) {
+		KEEP(*(.kallsyms))
+	} :rodata
+	_erodata = .;
+
+	. = ALIGN(PAGE_SIZE);
+	_sdata = .;
+	.data : AT(ADDR(.data) - __START_KERNEL_map) {
+		*(.data..page_aligned)
+		*(.data .data.*)
+	} :data
+	_edata = .;
+
+	. = ALIGN(PAGE_SIZE);
+	.bss : AT(ADDR(.bss) - __START_KERNEL_map) {
+		__bss_start = .;
+		*(.bss..page_aligned)
+		*(.bss .bss.*)
+		*(COMMON)
+		. = ALIGN(PAGE_SIZE);
+		__bss_stop = .;
+	} :data
+	_end = .;
+
+	/DISCARD/ : { *(.note.*) *(.comment) *(.eh_frame) *(.note.GNU-stack) }
+}
+
+ASSERT(_text == __START_KERNEL, "kernel image not linked at __START_KERNEL");
+ASSERT(startup_64 == _text, "startup_64 must be the first byte of the image");
+ASSERT(_end - __START_KERNEL_map <= KERNEL_IMAGE_SIZE, "kernel image larger than the text mapping");
+ASSERT((__start_rodata & (PAGE_SIZE - 1)) == 0, "rodata not page aligned");
+ASSERT((_sdata & (PAGE_SIZE - 1)) == 0, "data not page aligned");

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From startup_64 to the monitor: CPU tables, the console, the clock, the boot
+ * information, the command line, interrupts, then the monitor shell.
+ */
+#define pr_fmt(fmt) fmt
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/printk.h>
+#include <linux/serial.h>
+#include <linux/timekeeping.h>
+#include <linux/init.h>
+#include <linux/moduleparam.h>
+#include <linux/ktest.h>
+#include <carto/multiboot2.h>
+#include <asm/desc.h>
+#include <asm/extable.h>
+#include <asm/i8259.h>
+#include <asm/pgtable.h>
+#include <asm/special_insns.h>
+
+unsigned long boot_info_pa;
+const void *boot_info;
+struct mb2_info boot_mb2;
+
+extern pgd_t early_top_pgt[PTRS_PER_PGD];
+void x86_64_start_kernel(unsigned long info_pa);
+
+/*
+ * Drop the identity map startup_64 needed for its jump: from here on only the kernel
+ * text mapping is there, so a stray low pointer faults as it should.
+ */
+static void zap_identity_mappings(void)
+{
+	early_top_pgt[0].pgd = 0;
+	write_cr3(read_cr3());
+}
+
+static void setup_boot_info(void)
+{
+	struct mb2_error err;
+
+	if (boot_info_pa >= KERNEL_IMAGE_SIZE) {
+		pr_err("multiboot2: info at pa=0x%lx is outside the kernel text mapping\n",
+		       boot_info_pa);
+		return;
+	}
+	boot_info = __va_kimage(boot_info_pa);
+	if (mb2_parse(boot_info, *(const u32 *)boot_info, &boot_mb2, &err)) {
+		pr_err("multiboot2: %s at offset %u; no command line, no memory map\n", err.reason,
+		       err.offset);
+		return;
+	}
+	if (boot_mb2.cmdline)
+		strlcpy(boot_command_line, boot_mb2.cmdline, sizeof(boot_command_line));
+	pr_info("multiboot2: info at pa=0x%lx, %u bytes, loader '%s'\n", boot_info_pa,
+		boot_mb2.total_size, boot_mb2.loader_name ? boot_mb2.loader_name : "?");
+}
+
+void start_kernel(void)
+{
+	serial8250_init();
+	cpu_init_gdt_tss();
+	idt_setup();
+	sort_main_extable();
+	tsc_init();
+	pr_notice("%s\n", carto_banner);
+	setup_boot_info();
+	pr_notice("Command line: %s\n", boot_command_line);
+	parse_boot_params();
+
+	init_8259A();
+	i8259_unmask_irq(IRQ_COM1);
+	serial8250_enable_rx_irq();
+	local_irq_enable();
+
+	if (boot_selftest)
+		ktest_run(boot_selftest);
+	monitor_main();
+}
+
+void x86_64_start_kernel(unsigned long info_pa)
+{
+	boot_info_pa = info_pa;
+	zap_identity_mappings();
+	start_kernel();
+}
