@@ -9,7 +9,7 @@
 #   make bench      boot timeline and decoder figures
 #   make deps       install the Debian packages the build and the tests need
 
-O := build
+O ?= build
 M ?= 512M
 SMP ?= 1
 ACCEL ?= tcg
@@ -193,7 +193,7 @@ $(O)/boot/%.o: %.c | $(GEN_HDRS)
 $(O)/boot/%.o: %.asm | $(GEN_HDRS) $(GEN)/piggy.inc
 	$(quiet) AS $@
 	@mkdir -p $(dir $@)
-	$(Q)$(NASM) $(NASMFLAGS) -MD $(O)/boot/$*.d -MP $< -o $@
+	$(Q)$(NASM) $(NASMFLAGS) -DPAYLOAD='"$(O)/vmlinux.bin.lz4"' -MD $(O)/boot/$*.d -MP $< -o $@
 
 $(O)/boot/arch/x86/boot/compressed/piggy.o: $(O)/vmlinux.bin.lz4 $(GEN)/piggy.inc
 

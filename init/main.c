@@ -63,8 +63,8 @@ void start_kernel(void)
 	cpu_init_gdt_tss();
 	idt_setup();
 	sort_main_extable();
-	tsc_init();
 	pr_notice("%s\n", carto_banner);
+	tsc_init();
 	setup_boot_info();
 	pr_notice("Command line: %s\n", boot_command_line);
 	parse_boot_params();

@@ -5,7 +5,7 @@
 section .rodata.compressed progbits alloc noexec nowrite align=8
 global input_data, input_data_end, kernel_text_vaddr, kernel_end_vaddr
 input_data:
-	incbin "build/vmlinux.bin.lz4"
+	incbin PAYLOAD
 input_data_end:
 align 8
 kernel_text_vaddr:	dq KERNEL_TEXT_VADDR
