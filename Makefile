@@ -224,16 +224,21 @@ $(O)/carto.iso: $(O)/vmlinuz $(O)/iso/boot/grub/grub.cfg
 QEMU := qemu-system-x86_64
 QEMU_ACCEL := $(if $(filter kvm,$(ACCEL)),-accel kvm -cpu host,-accel tcg -cpu max)
 QEMU_ARGS := -m $(M) -smp $(SMP) $(QEMU_ACCEL) -cdrom $(O)/carto.iso -boot d -nic none \
-	-serial stdio -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
+# QEMU's isa-debug-exit ends with status 1 for a plain `poweroff`: that is a clean exit.
 run: deps all
-	$(QEMU) $(QEMU_ARGS) || [ $$? -eq 1 ] || [ $$? -eq 3 ]
+	$(Q)$(QEMU) $(QEMU_ARGS) -serial stdio; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 1 ]
 
+# The serial console goes to a TCP port (gdb has the terminal): `nc 127.0.0.1 $(SERIALPORT)`.
 GDBPORT ?= 1234
+SERIALPORT ?= 4444
 gdb: deps all
-	$(QEMU) $(QEMU_ARGS) -S -gdb tcp:127.0.0.1:$(GDBPORT) -serial null -monitor none & \
-	gdb -q -ex 'set architecture i386:x86-64' -ex 'target remote 127.0.0.1:$(GDBPORT)' $(O)/vmlinux; \
-	kill %1 2>/dev/null || true
+	$(Q)echo "carto: serial console on tcp 127.0.0.1:$(SERIALPORT) (nc 127.0.0.1 $(SERIALPORT))"
+	$(Q)$(QEMU) $(QEMU_ARGS) -S -gdb tcp:127.0.0.1:$(GDBPORT) -daemonize -pidfile $(O)/qemu-gdb.pid \
+		-serial tcp:127.0.0.1:$(SERIALPORT),server=on,wait=off
+	$(Q)gdb -q -ex 'target remote 127.0.0.1:$(GDBPORT)' $(O)/vmlinux; \
+		kill $$(cat $(O)/qemu-gdb.pid) 2>/dev/null; rm -f $(O)/qemu-gdb.pid
 
 HOST_TESTS := $(patsubst tests/host/%.c,$(O)/tests/host/%,$(wildcard tests/host/*_test.c))
 

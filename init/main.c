@@ -13,7 +13,11 @@
 #include <linux/moduleparam.h>
 #include <linux/ktest.h>
 #include <carto/multiboot2.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
 #include <asm/desc.h>
+#include <asm/layout.h>
+#include <asm/ptdump.h>
 #include <asm/extable.h>
 #include <asm/i8259.h>
 #include <asm/pgtable.h>
@@ -36,21 +40,30 @@ static void zap_identity_mappings(void)
 	write_cr3(read_cr3());
 }
 
-static void setup_boot_info(void)
+/* Parse the multiboot2 info the stub left at boot_info_pa, seen at va. */
+static int parse_boot_info(const void *va)
 {
 	struct mb2_error err;
 
+	boot_info = va;
+	if (mb2_parse(boot_info, *(const u32 *)boot_info, &boot_mb2, &err)) {
+		pr_err("multiboot2: %s at offset %u; no command line, no memory map\n", err.reason,
+		       err.offset);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void setup_boot_info(void)
+{
+	/* The stub's copy lies low, inside the early text mapping's 512 MiB. */
 	if (boot_info_pa >= KERNEL_IMAGE_SIZE) {
 		pr_err("multiboot2: info at pa=0x%lx is outside the kernel text mapping\n",
 		       boot_info_pa);
 		return;
 	}
-	boot_info = __va_kimage(boot_info_pa);
-	if (mb2_parse(boot_info, *(const u32 *)boot_info, &boot_mb2, &err)) {
-		pr_err("multiboot2: %s at offset %u; no command line, no memory map\n", err.reason,
-		       err.offset);
+	if (parse_boot_info(__va_kimage(boot_info_pa)))
 		return;
-	}
 	if (boot_mb2.cmdline)
 		strlcpy(boot_command_line, boot_mb2.cmdline, sizeof(boot_command_line));
 	pr_info("multiboot2: info at pa=0x%lx, %u bytes, loader '%s'\n", boot_info_pa,
@@ -69,13 +82,20 @@ void start_kernel(void)
 	pr_notice("Command line: %s\n", boot_command_line);
 	parse_boot_params();
 
+	layout_init();
+	init_mem_mapping();
+	parse_boot_info(__va(boot_info_pa)); /* the text mapping now holds only the image */
+	mem_init();
+	pgtable_use_buddy();
+	ptdump_check_wx();
+
 	init_8259A();
 	i8259_unmask_irq(IRQ_COM1);
 	serial8250_enable_rx_irq();
 	local_irq_enable();
 
-	if (boot_selftest)
-		ktest_run(boot_selftest);
+	if (boot_selftest && ktest_run(boot_selftest) == -ENOENT)
+		pr_warn("selftest: no suite '%s'\n", boot_selftest);
 	monitor_main();
 }
 

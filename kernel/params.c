@@ -77,18 +77,15 @@ static const struct kernel_param boot_params[] = {
 
 char *next_arg(char *args, char **param, char **val)
 {
-	bool in_quote = false;
-	char *p = args, *eq = NULL;
+	bool quoted = *args == '"', in_quote = quoted;
+	char *eq = NULL, *end;
 
-	if (*p == '"') {
-		p++;
+	if (quoted)
 		args++;
-		in_quote = true;
-	}
-	for (; *p && (in_quote || (*p != ' ' && *p != '\t')); p++) {
-		if (*p == '=' && !eq)
-			eq = p;
-		if (*p == '"')
+	for (end = args; *end && (in_quote || (*end != ' ' && *end != '\t')); end++) {
+		if (*end == '=' && !eq)
+			eq = end;
+		if (*end == '"')
 			in_quote = !in_quote;
 	}
 	*param = args;
@@ -98,17 +95,16 @@ char *next_arg(char *args, char **param, char **val)
 		*val = eq + 1;
 		if (**val == '"') { /* name="value with spaces" */
 			(*val)++;
-			if (p > *val && p[-1] == '"')
-				p[-1] = '\0';
+			quoted = true;
 		}
-	} else if (p > args && p[-1] == '"') {
-		p[-1] = '\0';
 	}
-	if (*p)
-		*p++ = '\0';
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
+	if (quoted && end > args && end[-1] == '"') /* the closing quote */
+		end[-1] = '\0';
+	if (*end)
+		*end++ = '\0';
+	while (*end == ' ' || *end == '\t')
+		end++;
+	return end;
 }
 
 static void note_unknown(char *unknown, size_t size, const char *param, const char *val)

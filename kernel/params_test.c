@@ -8,9 +8,10 @@
 
 static void params_test_next_arg(struct ktest *t)
 {
-	char line[] = "a=1 b  c=\"x y\" d= \"e f\"";
+	char line[] = "a=1 b  c=\"x y\" d= \"e f\" \"g=h i\"";
 	static const char *const want[][2] = {
 		{ "a", "1" }, { "b", NULL }, { "c", "x y" }, { "d", "" }, { "e f", NULL },
+		{ "g", "h i" }, /* GRUB's quoting of g="h i" */
 	};
 	char *args = line, *param, *val;
 	unsigned int n = 0;

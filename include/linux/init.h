@@ -19,6 +19,10 @@ extern const char carto_banner[];
 extern const char *boot_selftest;
 
 void start_kernel(void);
+/* Build init_top_pgt from the memory map and switch to it (arch/x86/mm/init_64.c). */
+void init_mem_mapping(void);
+/* From then on, page-table pages come from the buddy allocator. */
+void pgtable_use_buddy(void);
 __attribute__((__noreturn__)) void monitor_main(void);
 
 #endif /* _LINUX_INIT_H */

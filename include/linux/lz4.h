@@ -15,7 +15,8 @@
  * not NULL) describing the first fault: a short lowercase reason and the input offset, relative
  * to the start of the buffer given to the function, so a caller can print
  * "carto: lz4: <reason> at input offset N". They never read outside in[0..in_len) nor write
- * outside out[0..out_cap), whatever the input.
+ * outside out[0..out_cap), whatever the input, but may write scratch bytes in out past the
+ * decoded data. in and out must not overlap.
  */
 #ifndef _LINUX_LZ4_H
 #define _LINUX_LZ4_H
@@ -46,8 +47,8 @@ int lz4_decompress_block(const void *in, size_t in_len, void *out, size_t out_ca
  * lz4_decompress_legacy - decode an lz4 legacy frame of exactly in_len bytes. A repeated magic
  * number between blocks (concatenated frames) is skipped.
  */
-int lz4_decompress_legacy(const void *in, size_t in_len, void *out, size_t out_cap,
-			  size_t *out_len, struct lz4_error *err);
+int lz4_decompress_legacy(const void *in, size_t in_len, void *out, size_t out_cap, size_t *out_len,
+			  struct lz4_error *err);
 
 /*
  * lz4_decompress_payload - decode a boot payload: a legacy frame, then the uncompressed size as

@@ -12,20 +12,24 @@
  *
  * The last sequence stops after its literals, exactly at the end of the input. The end-of-block
  * rules (the last 5 bytes are literals, the last match starts at least 12 bytes before the end)
- * are checked the way liblz4's LZ4_decompress_safe checks them, against the end of the output
- * buffer, so a block liblz4 rejects is rejected here too. This decoder is stricter in two
- * places: a zero offset is an error (the format calls it invalid), and a match may never end in
- * the last 5 bytes of the output buffer (liblz4 lets a few through on one of its shortcuts).
+ * are checked as liblz4's LZ4_decompress_safe checks them, against the end of the output
+ * buffer, and every block it rejects is rejected here too. This decoder is stricter in two
+ * places, where liblz4 skips a check on its fast paths: a zero offset is an error (the format
+ * calls it invalid), and so is a literal run other than the last ending less than 8 input bytes
+ * before the end (room for an offset, a token and 5 last literals). Blocks of a legacy frame are
+ * independent: a match cannot reach into the block before.
  *
- * Speed comes from decode_fast(), which runs while a sequence starts far enough from both ends
- * (FAST_IN_MARGIN, FAST_OUT_MARGIN) for word copies that overshoot: literals and matches go
- * 8 or 16 bytes at a time, the bytes written past the end of a copy being overwritten by the
- * next one. Matches closer than 8 bytes behind are expanded from a word holding the repeating
- * pattern. decode_exact() finishes the block, and takes over any sequence the fast loop will
- * not handle, with every length checked and no byte written past the end of its copy.
+ * Speed: decode_fast() runs while a sequence starts far enough from both ends (FAST_IN_MARGIN,
+ * FAST_OUT_MARGIN) for copies that overshoot. Short literal runs are moved as 16 bytes, short
+ * matches as three words; longer ones, out of line, 32 bytes a step; matches closer than 8
+ * bytes behind are stored from a word holding their repeating pattern. The bytes written past
+ * the end of a copy are overwritten by the next one. exact_sequence() finishes the block and
+ * takes over any sequence decode_fast() leaves, checking everything and writing nothing past
+ * the end of its copy; it is also what reports errors.
  *
- * Freestanding: only word moves (__builtin_memcpy of 8 bytes), no library calls. The input and
- * output buffers must not overlap.
+ * Freestanding: word moves (__builtin_memcpy of 8 bytes) and no library calls. The input and
+ * output buffers must not overlap. Bytes of the output buffer past the decoded data may be
+ * overwritten.
  */
 #include <linux/types.h>
 #include <linux/compiler.h>
@@ -37,25 +41,25 @@
 #endif
 
 #define MIN_MATCH 4
-#define LEN_MASK 15	      /* a length nibble of 15: length bytes follow */
-#define LAST_LITERALS 5	      /* the last 5 output bytes are literals */
-#define MATCH_LIMIT 12	      /* a non-last literal run ends 12 bytes before the output end */
-#define SEQ_TAIL 8	      /* input after a non-last literal run: offset, token, 5 literals */
-#define ML_TAIL 4	      /* input left after the length bytes of a match, as liblz4 */
-#define FAST_IN_MARGIN 32     /* decode_fast: input bytes left at a token, at least */
-#define FAST_OUT_MARGIN 64    /* decode_fast: output bytes left at a token, at least */
-#define FAST_MATCH_MARGIN 32  /* decode_fast: output bytes left after a long match, at least */
+#define LEN_MASK 15 /* a length nibble of 15: length bytes follow */
+#define LAST_LITERALS 5 /* the last 5 output bytes are literals */
+#define MATCH_LIMIT 12 /* a non-last literal run ends 12 bytes before the output end */
+#define SEQ_TAIL 8 /* input after a non-last literal run: offset, token, 5 literals */
+#define ML_TAIL 4 /* input left after the length bytes of a match, as liblz4 */
+#define WILD_STEP 32 /* bytes a wild copy moves in one step */
+#define FAST_IN_MARGIN 32 /* decode_fast: input bytes left at a token, at least */
+#define FAST_OUT_MARGIN 64 /* decode_fast: output bytes left at a token, at least */
+#define FAST_MATCH_MARGIN 32 /* decode_fast: output bytes left after a long match, at least */
 
 /* One block being decoded; base is the offset of in within the caller's outermost buffer. */
 struct block {
 	const u8 *in, *iend;
 	u8 *out, *oend;
 	unsigned long base;
-	const char *overflow; /* the reason given when the output buffer is too small */
+	bool capped; /* oend was cut to 8 MiB from out: running out of room means too large */
 	struct lz4_error *err;
 };
 
-static const char reason_overflow[] = "output overflow";
 static const char reason_too_large[] = "block larger than 8 MiB";
 
 /* set_error - record reason and offset in err, if any; returns -EINVAL. */
@@ -72,6 +76,12 @@ static noinline int set_error(struct lz4_error *err, unsigned long offset, const
 static noinline int block_error(const struct block *b, const u8 *at, const char *reason)
 {
 	return set_error(b->err, b->base + (unsigned long)(at - b->in), reason);
+}
+
+/* room_error - block_error for output that does not fit before oend. */
+static noinline int room_error(const struct block *b, const u8 *at, const char *reason)
+{
+	return block_error(b, at, b->capped ? reason_too_large : reason);
 }
 
 static __always_inline u16 get_le16(const u8 *p)
@@ -108,7 +118,7 @@ static __always_inline void copy8(u8 *d, const u8 *s)
 	store64(d, load64(s));
 }
 
-/* copy16 - copy 16 bytes; both words are loaded first, so s must be 16 or more below d. */
+/* copy16 - copy 16 bytes; both words are loaded first, so s + 16 <= d unless they are apart. */
 static __always_inline void copy16(u8 *d, const u8 *s)
 {
 	u64 a = load64(s), b = load64(s + 8);
@@ -123,8 +133,14 @@ static __always_inline void copy16(u8 *d, const u8 *s)
  * bits and or-ing gives the pattern as it continues 8 bytes further on (8 % off bytes in).
  */
 static const u64 pattern_mul[8] = {
-	0, 0x0101010101010101ULL, 0x0001000100010001ULL, 0x0001000001000001ULL,
-	0x0000000100000001ULL, 0x0000010000000001ULL, 0x0001000000000001ULL, 0x0100000000000001ULL,
+	0,
+	0x0101010101010101ULL,
+	0x0001000100010001ULL,
+	0x0001000001000001ULL,
+	0x0000000100000001ULL,
+	0x0000010000000001ULL,
+	0x0001000000000001ULL,
+	0x0100000000000001ULL,
 };
 static const u8 pattern_shr[8] = { 0, 0, 0, 16, 0, 24, 16, 8 };
 static const u8 pattern_shl[8] = { 0, 8, 16, 8, 32, 16, 32, 48 };
@@ -165,72 +181,55 @@ static __always_inline bool add_len(const u8 **ipp, const u8 *limit, size_t *len
 	return true;
 }
 
-/* copy_exact - copy n bytes from s to d, touching nothing outside either range. */
-static __always_inline void copy_exact(u8 *d, const u8 *s, size_t n)
-{
-	for (; n >= 8; n -= 8, d += 8, s += 8)
-		copy8(d, s);
-	while (n--)
-		*d++ = *s++;
-}
-
 /*
- * match_exact - write the n byte match at d from off bytes back, touching nothing past d + n.
- * The caller guarantees off <= d - out and, when n >= 8, 8 bytes of room at d.
+ * copy_wild - copy n (>= 1) bytes from s to d, WILD_STEP bytes a step: reads and writes up to
+ * WILD_STEP - 1 bytes too many. For literals, or a match at least 16 bytes back: each copy16()
+ * then reads only bytes written before it.
  */
-static __always_inline void match_exact(u8 *d, size_t off, size_t n)
-{
-	const u8 *s = d - off;
-
-	if (off >= 8) {
-		for (; n >= 8; n -= 8, d += 8, s += 8)
-			copy8(d, s);
-	} else if (n >= 8) {
-		u64 p = pattern_word(d, off);
-
-		for (; n >= 8; n -= 8, d += 8, s += 8) {
-			store64(d, p);
-			p = pattern_next(p, off);
-		}
-	}
-	while (n--)
-		*d++ = *s++;
-}
-
-/* copy_wild - copy n (>= 1) literals from s to d, 16 at a time: up to 15 bytes too many. */
 static __always_inline void copy_wild(u8 *d, const u8 *s, size_t n)
 {
 	u8 *end = d + n;
 
 	do {
 		copy16(d, s);
-		d += 16;
-		s += 16;
+		copy16(d + 16, s + 16);
+		d += WILD_STEP;
+		s += WILD_STEP;
 	} while (d < end);
 }
 
 /*
- * match_wild - write the n (>= 4) byte match at d from off (>= 1) bytes back, writing up to 15
- * bytes too many. Far matches move 16 bytes a step; matches 8..15 back move 8 bytes a step,
- * each step reading what the one before wrote; nearer ones store pattern words.
+ * match_wild - write the n (>= 1) byte match at d from off (>= 1) bytes back, writing up to
+ * WILD_STEP - 1 bytes too many; those are the bytes the match would go on with. Far matches
+ * move 16 bytes a copy; matches 8..15 back move 8 bytes a copy, each reading what the one
+ * before wrote; nearer ones store pattern words, which for offsets 1, 2 and 4 never change.
  */
 static __always_inline void match_wild(u8 *d, size_t off, size_t n)
 {
 	const u8 *s = d - off;
 	u8 *end = d + n;
+	u64 p;
 
 	if (likely(off >= 16)) {
-		copy16(d, s);
-		if (unlikely(n > 16))
-			copy_wild(d + 16, s + 16, n - 16);
+		copy_wild(d, s, n);
 	} else if (off >= 8) {
-		copy8(d, s);
-		copy8(d + 8, s + 8);
-		for (d += 16, s += 16; d < end; d += 8, s += 8)
+		do {
 			copy8(d, s);
+			copy8(d + 8, s + 8);
+			d += 16;
+			s += 16;
+		} while (d < end);
+	} else if (!(off & (off - 1))) {
+		p = pattern_word(d, off);
+		do {
+			store64(d, p);
+			store64(d + 8, p);
+			store64(d + 16, p);
+			store64(d + 24, p);
+			d += WILD_STEP;
+		} while (d < end);
 	} else {
-		u64 p = pattern_word(d, off);
-
+		p = pattern_word(d, off);
 		do {
 			store64(d, p);
 			p = pattern_next(p, off);
@@ -239,67 +238,160 @@ static __always_inline void match_wild(u8 *d, size_t off, size_t n)
 	}
 }
 
-/* The bounds decode_fast() works within, copied out of struct block so that stores to the
- * output, which may alias anything, do not force them to be reloaded. */
-struct fast_bounds {
-	const u8 *iend;
-	u8 *out, *oend;
-};
+/*
+ * copy_exact - copy n bytes from s to d, touching nothing outside either range: wild copies
+ * for all but the last WILD_STEP bytes, then words and bytes.
+ */
+static __always_inline void copy_exact(u8 *d, const u8 *s, size_t n)
+{
+	size_t i = 0;
+
+	if (n > WILD_STEP) {
+		i = n - WILD_STEP;
+		copy_wild(d, s, i);
+	}
+	for (; n - i >= 8; i += 8)
+		copy8(d + i, s + i);
+	for (; i < n; i++)
+		d[i] = s[i];
+}
 
 /*
- * fast_sequence - decode the sequence at *ipp with wild copies, given that it starts more than
- * FAST_IN_MARGIN bytes before the input end and *opp more than FAST_OUT_MARGIN before the output
- * end. A sequence that is long enough to come near either end, or is faulty, is left alone for
- * exact_sequence(). Returns true if the sequence was decoded and *ipp and *opp advanced.
+ * match_exact - write the n byte match at d from off (>= 1) bytes back, touching nothing past
+ * d + n: wild copies for all but the last WILD_STEP bytes, then words and bytes.
  */
-static __always_inline bool fast_sequence(struct fast_bounds f, const u8 **ipp, u8 **opp)
+static __always_inline void match_exact(u8 *d, size_t off, size_t n)
 {
-	const u8 *ip = *ipp, *lit;
-	u8 *op = *opp;
-	unsigned int token = *ip++;
-	size_t ll = token >> 4, ml = token & LEN_MASK, off;
+	size_t i = 0;
 
-	if (unlikely(ll == LEN_MASK)) {
-		if (!add_len(&ip, f.iend, &ll) || f.iend - ip < FAST_IN_MARGIN ||
-		    ll > (size_t)(f.iend - ip) - FAST_IN_MARGIN ||
-		    ll > (size_t)(f.oend - op) - FAST_OUT_MARGIN)
-			return false;
+	if (n > WILD_STEP) {
+		i = n - WILD_STEP;
+		match_wild(d, off, i);
 	}
-	lit = ip;
-	ip += ll;
-	off = get_le16(ip);
-	ip += 2;
-	if (unlikely(ml == LEN_MASK)) {
-		if (!add_len(&ip, f.iend - ML_TAIL, &ml) ||
-		    ml > (size_t)(f.oend - op) - ll - FAST_MATCH_MARGIN)
-			return false;
+	if (off >= 8) {
+		for (; n - i >= 8; i += 8)
+			copy8(d + i, d + i - off);
 	}
-	if (unlikely(off - 1 >= (size_t)(op - f.out) + ll))
+	for (; i < n; i++)
+		d[i] = d[i - off];
+}
+
+/*
+ * fast_long_literals - for decode_fast(), the literal run of a token with a literal nibble of
+ * 15, whose length bytes start at ip: copy it to op with wild copies, if it ends more than
+ * FAST_IN_MARGIN bytes before iend and FAST_OUT_MARGIN before oend. Out of line, to keep the
+ * registers of the main loop for the common case. Returns the start of the literals, their
+ * count in *len, or NULL if the run was left alone.
+ */
+static noinline const u8 *fast_long_literals(const u8 *ip, u8 *op, size_t *len, const u8 *iend,
+					     const u8 *oend)
+{
+	size_t n = LEN_MASK;
+
+	if (!add_len(&ip, iend, &n) || iend - ip < FAST_IN_MARGIN ||
+	    n > (size_t)(iend - ip) - FAST_IN_MARGIN || n > (size_t)(oend - op) - FAST_OUT_MARGIN)
+		return NULL;
+	copy_wild(op, ip, n);
+	*len = n;
+	return ip;
+}
+
+/*
+ * fast_long_match - for decode_fast(), the match at op of a token with a match nibble of 15,
+ * whose length bytes start at *ipp: copy it with wild copies and advance *ipp past the length
+ * bytes, if it ends more than FAST_MATCH_MARGIN bytes before oend and the length bytes leave
+ * ML_TAIL bytes of input. Out of line, as fast_long_literals(). Returns the match length, or 0
+ * if the match was left alone.
+ */
+static noinline size_t fast_long_match(const u8 **ipp, u8 *op, size_t off, const u8 *iend,
+				       const u8 *oend)
+{
+	size_t len = LEN_MASK;
+
+	if (!add_len(ipp, iend - ML_TAIL, &len) || !off ||
+	    len > (size_t)(oend - op) - FAST_MATCH_MARGIN - MIN_MATCH)
+		return 0;
+	match_wild(op, off, len + MIN_MATCH);
+	return len + MIN_MATCH;
+}
+
+/*
+ * fast_short_match - a match of 4..18 bytes at d from m, off back: three words, or pattern
+ * words. Returns false for a zero offset, leaving it to exact_sequence().
+ */
+static __always_inline bool fast_short_match(u8 *d, const u8 *m, size_t off, size_t len)
+{
+	if (likely(off >= 8)) {
+		copy8(d, m);
+		copy8(d + 8, m + 8);
+		copy8(d + 16, m + 16);
+	} else if (likely(off)) {
+		match_wild(d, off, len);
+	} else {
 		return false;
-
-	copy16(op, lit);
-	if (unlikely(ll > 16))
-		copy_wild(op + 16, lit + 16, ll - 16);
-	op += ll;
-	match_wild(op, off, ml + MIN_MATCH);
-	*ipp = ip;
-	*opp = op + ml + MIN_MATCH;
+	}
 	return true;
 }
 
 /*
- * decode_fast - run fast_sequence() while sequences start far from both ends: FAST_IN_MARGIN
- * input and FAST_OUT_MARGIN output bytes leave room for every wild copy of a short sequence and
- * keep it clear of the end-of-block rules. Stops at the first sequence it leaves alone.
+ * decode_fast - decode sequences with wild copies while they start far from both ends: more
+ * than FAST_IN_MARGIN input and FAST_OUT_MARGIN output bytes leave room for every overshoot of
+ * a short sequence and keep it clear of the end-of-block rules. Long literal runs and matches
+ * are checked on their own. Stops, with *ipp and *opp at its start, at the first sequence that
+ * comes near an end or is faulty, for exact_sequence() to take it from there.
+ *
+ * One compare per sequence does for both ends: a sequence takes fewer input bytes than it
+ * makes output bytes, but for the length bytes of its literal run, so while op stays below
+ * olimit (as far ahead as input is left, less the literal length bytes seen) ip cannot have
+ * reached ifast. When op gets there, the limit is worked out again from where ip really is.
  */
-static __always_inline void decode_fast(const struct block *b, const u8 **ipp, u8 **opp)
+static noinline void decode_fast(const struct block *b, const u8 **ipp, u8 **opp)
 {
-	struct fast_bounds f = { .iend = b->iend, .out = b->out, .oend = b->oend };
-	const u8 *ip = *ipp, *ifast = b->iend - b->in > FAST_IN_MARGIN ? b->iend - FAST_IN_MARGIN : b->in;
-	u8 *op = *opp, *ofast = b->oend - b->out > FAST_OUT_MARGIN ? b->oend - FAST_OUT_MARGIN : b->out;
+	const u8 *ip = *ipp, *iend = b->iend,
+		 *ifast = iend - (iend - b->in > FAST_IN_MARGIN ? FAST_IN_MARGIN : iend - b->in);
+	u8 *op = *opp, *out = b->out, *oend = b->oend, *olimit;
+	u8 *ofast = oend - (oend - out > FAST_OUT_MARGIN ? FAST_OUT_MARGIN : oend - out);
 
-	while (likely(ip < ifast && op < ofast) && fast_sequence(f, &ip, &op))
-		;
+	/* Below 64 KiB, op + ll - off could wrap around and pass the offset check. */
+	while ((uintptr_t)out > 0xffff && ip < ifast && op < ofast) {
+		olimit = ofast - op < ifast - ip ? ofast : op + (ifast - ip);
+		do {
+			const u8 *lit = ip + 1, *next, *m;
+			size_t token = *ip, ll = token >> 4, off;
+			size_t ml = (token & LEN_MASK) + MIN_MATCH;
+
+			if (likely(ll != LEN_MASK)) {
+				copy16(op, lit);
+			} else {
+				size_t n; /* out of the loop's registers, as p below */
+
+				lit = fast_long_literals(lit, op, &n, iend, oend);
+				if (!lit)
+					goto out;
+				ll = n;
+				olimit -= lit - ip - 1; /* stays >= out: the run ends by ifast */
+			}
+			off = get_le16(lit + ll);
+			next = lit + ll + 2;
+			m = (const u8 *)((uintptr_t)(op + ll) - off);
+			if (unlikely((uintptr_t)m < (uintptr_t)out))
+				goto out;
+			if (likely(ml != LEN_MASK + MIN_MATCH)) {
+				if (!fast_short_match(op + ll, m, off, ml))
+					goto out;
+			} else {
+				const u8 *p = next;
+
+				ml = fast_long_match(&p, op + ll, off, iend, oend);
+				if (!ml)
+					goto out;
+				next = p;
+			}
+			ip = next;
+			op += ll + ml;
+		} while (likely(op < olimit));
+	}
+out:
 	*ipp = ip;
 	*opp = op;
 }
@@ -322,16 +414,16 @@ static __always_inline int exact_sequence(const struct block *b, const u8 **ipp,
 	if (ll > left)
 		return block_error(b, seq, "literal run past the end");
 	if (ll > room)
-		return block_error(b, seq, b->overflow);
+		return room_error(b, seq, "output overflow");
 	if (ll == left) {
 		copy_exact(op, ip, ll);
 		*opp = op + ll;
 		return 1;
 	}
 	if (left - ll < SEQ_TAIL)
-		return block_error(b, seq, "truncated block");
+		return block_error(b, seq, "fewer than 5 last literals");
 	if (room - ll < MATCH_LIMIT)
-		return block_error(b, seq, "sequence too close to the output end");
+		return room_error(b, seq, "match starts too close to the output end");
 	copy_exact(op, ip, ll);
 	ip += ll;
 	op += ll;
@@ -347,9 +439,9 @@ static __always_inline int exact_sequence(const struct block *b, const u8 **ipp,
 		return block_error(b, seq, "truncated block");
 	ml += MIN_MATCH;
 	if (ml > room)
-		return block_error(b, seq, b->overflow);
+		return room_error(b, seq, "output overflow");
 	if (ml > room - LAST_LITERALS)
-		return block_error(b, seq, "sequence too close to the output end");
+		return room_error(b, seq, "match ends too close to the output end");
 	match_exact(op, off, ml);
 	*ipp = ip;
 	*opp = op + ml;
@@ -383,7 +475,6 @@ int lz4_decompress_block(const void *in, size_t in_len, void *out, size_t out_ca
 		.iend = (const u8 *)in + in_len,
 		.out = out,
 		.oend = (u8 *)out + out_cap,
-		.overflow = reason_overflow,
 		.err = err,
 	};
 
@@ -401,8 +492,8 @@ static bool has_magic(const u8 *buf, size_t len)
  * at most 8 MiB; a repeated magic number, where a block size would be, starts a concatenated
  * frame and is skipped.
  */
-int lz4_decompress_legacy(const void *in, size_t in_len, void *out, size_t out_cap,
-			  size_t *out_len, struct lz4_error *err)
+int lz4_decompress_legacy(const void *in, size_t in_len, void *out, size_t out_cap, size_t *out_len,
+			  struct lz4_error *err)
 {
 	const u8 *src = in;
 	size_t pos = 4, done = 0, n;
@@ -435,12 +526,8 @@ int lz4_decompress_legacy(const void *in, size_t in_len, void *out, size_t out_c
 		b.iend = b.in + size;
 		b.base = pos;
 		b.out = (u8 *)out + done;
-		b.overflow = reason_overflow;
-		b.oend = b.out + (out_cap - done);
-		if (out_cap - done > LZ4_LEGACY_BLOCK_SIZE) {
-			b.oend = b.out + LZ4_LEGACY_BLOCK_SIZE;
-			b.overflow = reason_too_large;
-		}
+		b.capped = out_cap - done > LZ4_LEGACY_BLOCK_SIZE;
+		b.oend = b.out + (b.capped ? LZ4_LEGACY_BLOCK_SIZE : out_cap - done);
 		ret = decode_block(&b, &n);
 		if (ret)
 			return ret;

@@ -9,6 +9,8 @@
 
 %include "generated/asm-offsets.inc"
 
+NR_VECTOR_STUBS equ 256
+
 BITS 64
 section .text
 
@@ -27,7 +29,7 @@ vector_stub_%1:
 %endmacro
 
 %assign v 0
-%rep 256
+%rep NR_VECTOR_STUBS
 	VECTOR_STUB v
 %assign v v + 1
 %endrep
@@ -71,22 +73,23 @@ common_entry:
 	iretq
 
 ; run_on_stack(stack_top, fn): switch stacks and call fn, which does not return.
-global run_on_stack
+global run_on_stack:function (run_on_stack_end - run_on_stack)
 run_on_stack:
 	mov	rsp, rdi
 	xor	ebp, ebp
 	call	rsi
-.halt:
+.Lhalt:
 	cli
 	hlt
-	jmp	.halt
+	jmp	.Lhalt
+run_on_stack_end:
 
 section .rodata
 align 8
-global vector_stubs
+global vector_stubs:data (NR_VECTOR_STUBS * 8)
 vector_stubs:
 %assign v 0
-%rep 256
+%rep NR_VECTOR_STUBS
 	dq vector_stub_ %+ v
 %assign v v + 1
 %endrep

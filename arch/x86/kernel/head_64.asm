@@ -15,7 +15,7 @@
 BITS 64
 section .head.text progbits alloc exec nowrite align=16
 
-global startup_64
+global startup_64:function (startup_64_end - startup_64)
 startup_64:
 	cli
 	cld
@@ -50,10 +50,11 @@ startup_64:
 	mov	rdi, r12
 	extern	x86_64_start_kernel
 	call	x86_64_start_kernel
-.halt:
+.Lhalt:
 	cli
 	hlt
-	jmp	.halt
+	jmp	.Lhalt
+startup_64_end:
 
 section .rodata
 align 16
@@ -69,7 +70,7 @@ early_gdt_descr:
 
 ; The early page tables. Entries hold physical addresses: symbol - __START_KERNEL_map.
 section .data..page_aligned progbits alloc noexec write align=4096
-global early_top_pgt, level2_kernel_pgt
+global early_top_pgt:data (PAGE_SIZE), level2_kernel_pgt:data (PAGE_SIZE)
 align 4096
 early_top_pgt:
 	dq level3_ident_pgt - LAYOUT_KERNEL_TEXT_START + _KERNPG_TABLE
@@ -102,7 +103,7 @@ level2_kernel_pgt:					; __START_KERNEL_map -> phys 0, 512 MiB
 	times PTRS_PER_PMD - KERNEL_MAP_PMDS dq 0
 
 section .bss..page_aligned nobits alloc noexec write align=4096
-global init_stack, init_stack_end
+global init_stack:data (init_stack_end - init_stack), init_stack_end
 align 4096
 init_stack:	resb 16384
 init_stack_end:

@@ -21,6 +21,7 @@
 #include <asm/i8259.h>
 #include <asm/pgtable.h>
 #include <asm/special_insns.h>
+#include <asm/cpu_entry_area.h>
 #include <generated/compile.h>
 
 enum {
@@ -59,20 +60,24 @@ struct idt_gate {
 	u32 offset_high, reserved;
 } __packed;
 
-static struct idt_gate idt_table[NR_VECTORS] __aligned(16);
+/* The IDT fills exactly one page: the cpu_entry_area maps it read-only. */
+u8 idt_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+static struct idt_gate *const idt_table = (struct idt_gate *)idt_page;
 extern const unsigned long vector_stubs[NR_VECTORS];
 
 int oops_count;
 static void (*recover_fn)(void);
 static void *recover_sp;
 static int irq_depth, oops_depth;
+/* CR2 as the page fault left it: reading it later could see a fault of the report itself. */
+static unsigned long fault_cr2;
 
 void idt_setup(void)
 {
 	struct {
 		u16 limit;
 		u64 base;
-	} __packed idtr = { sizeof(idt_table) - 1, (u64)idt_table };
+	} __packed idtr = { NR_VECTORS * sizeof(struct idt_gate) - 1, (u64)idt_table };
 
 	for (int v = 0; v < NR_VECTORS; v++) {
 		unsigned long a = vector_stubs[v];
@@ -131,7 +136,7 @@ static void show_regs(const struct pt_regs *regs)
 	pr_emerg("R13: %016lx R14: %016lx R15: %016lx\n", regs->r13, regs->r14, regs->r15);
 	pr_emerg("CS:  %04lx DS: %04x ES: %04x CR0: %016lx\n", regs->cs & 0xffff, __KERNEL_DS,
 		 __KERNEL_DS, read_cr0());
-	pr_emerg("CR2: %016lx CR3: %016lx CR4: %016lx\n", read_cr2(), read_cr3(), read_cr4());
+	pr_emerg("CR2: %016lx CR3: %016lx CR4: %016lx\n", fault_cr2, read_cr3(), read_cr4());
 }
 
 /*
@@ -187,31 +192,22 @@ static void die(const char *str, struct pt_regs *regs, unsigned long err)
 	oops_end(regs);
 }
 
-struct walk_line {
-	char buf[160];
-	int len;
-};
-
-static void oops_walk_step(const struct pt_step *s, void *arg)
-{
-	struct walk_line *w = arg;
-	static const char *const upper[PT_NR_LEVELS] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
-
-	w->len += scnprintf(w->buf + w->len, sizeof(w->buf) - w->len, "%s%s %lx",
-			    w->len ? " " : "", upper[s->level], s->entry);
-	if (!s->readable)
-		w->len += scnprintf(w->buf + w->len, sizeof(w->buf) - w->len, " (unreadable)");
-}
-
 /* Linux's dump_pagetable(): the entries that translate address, from CR3 down. */
 static void dump_pagetable(unsigned long address)
 {
-	struct walk_line w = { .len = 0 };
-	phys_addr_t pa;
-	bool mapped;
+	static const char *const upper[PT_NR_LEVELS] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+	struct pt_translation t;
+	char buf[160];
+	int n = 0;
 
-	pt_walk_va(read_cr3(), address, oops_walk_step, &w, &pa, &mapped);
-	pr_emerg("%s\n", w.buf);
+	pt_translate(read_cr3(), address, &t);
+	for (int i = 0; i < t.nr_steps; i++) {
+		const struct pt_entry *e = &t.steps[i];
+
+		n += scnprintf(buf + n, sizeof(buf) - n, "%s%s %lx%s", n ? " " : "",
+			       upper[e->level], e->entry, e->readable ? "" : " (unreadable)");
+	}
+	pr_emerg("%s\n", buf);
 }
 
 static void page_fault_oops(struct pt_regs *regs, unsigned long address)
@@ -246,6 +242,8 @@ static void do_double_fault(struct pt_regs *regs)
 static void do_exception(struct pt_regs *regs)
 {
 	unsigned long v = regs->vector;
+	/* Read before anything can fault again: the report's own reads may. */
+	unsigned long cr2 = v == X86_TRAP_PF ? read_cr2() : 0;
 
 	if (v == X86_TRAP_DF)
 		do_double_fault(regs);
@@ -254,12 +252,14 @@ static void do_exception(struct pt_regs *regs)
 		return;
 	}
 	if (fixup_exception(regs))
-		return;
-	if (v == X86_TRAP_PF)
-		page_fault_oops(regs, read_cr2());
-	else
+		return; /* a fixed-up fault inside a report leaves fault_cr2 alone */
+	if (v == X86_TRAP_PF) {
+		fault_cr2 = cr2;
+		page_fault_oops(regs, cr2);
+	} else {
 		die(trap_name[v] ? trap_name[v] : "unknown exception", regs,
 		    regs->orig_ax == ~0UL ? 0 : regs->orig_ax);
+	}
 }
 
 static void do_irq(struct pt_regs *regs)

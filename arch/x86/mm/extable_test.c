@@ -10,6 +10,7 @@
 #include <asm/page_types.h>
 
 extern struct exception_table_entry __start___ex_table[], __stop___ex_table[];
+extern const char _end[];
 
 static void extable_test_mapped(struct ktest *t)
 {
@@ -37,10 +38,10 @@ static void extable_test_noncanonical(struct ktest *t)
 	KTEST_EXPECT_EQ(t, copy_from_kernel_nofault(&v, (void *)LAYOUT_SIGN_HOLE_START, 1), -EFAULT);
 }
 
-/* A read running off the end of the text mapping: its first bytes are there, the rest not. */
+/* A read running off the end of the image's mapping: its first bytes are there, the rest not. */
 static void extable_test_partial(struct ktest *t)
 {
-	const char *end = (const char *)(__START_KERNEL_map + KERNEL_IMAGE_SIZE);
+	const char *end = (const char *)ALIGN((unsigned long)_end, PAGE_SIZE);
 	char buf[16];
 
 	KTEST_EXPECT_EQ(t, copy_from_kernel_nofault(buf, end - 16, 16), 0);

@@ -1,26 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The page-table walker for one address: pgd -> p4d (folded) -> pud -> pmd -> pte, with
- * a callback per level. The oops report's "PGD ... P4D ... PUD ... PMD ..." line, and the
- * monitor's views, are its visitors. Table memory is read without trusting it: an entry
- * pointing outside reachable memory ends the walk instead of faulting.
+ * The page-table walker: pgd -> p4d (folded) -> pud -> pmd -> pte, with a visitor per
+ * entry. ptdump, the W+X check, pagewalk, v2p, meminfo's DirectMap counts, the oops
+ * report's walk and the tests are all visitors of this one walk. Tables are reached through
+ * pt_table_va() and read without trusting them: a table outside reachable memory is
+ * reported to the visitor as unreadable and not descended into.
  */
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
 #include <asm/pgtable.h>
 
 const char *const pt_level_name[PT_NR_LEVELS] = { "pgd", "p4d", "pud", "pmd", "pte" };
-
-static const unsigned int level_shift[PT_NR_LEVELS] = { PGDIR_SHIFT, P4D_SHIFT, PUD_SHIFT,
-							 PMD_SHIFT, PAGE_SHIFT };
-
-/* Page-table pages live in the kernel image until the direct map exists. */
-void *pt_table_va(phys_addr_t pa)
-{
-	if (pa >= KERNEL_IMAGE_SIZE)
-		return NULL;
-	return __va_kimage(pa);
-}
+const unsigned int pt_level_shift[PT_NR_LEVELS] = { PGDIR_SHIFT, P4D_SHIFT, PUD_SHIFT,
+						     PMD_SHIFT, PAGE_SHIFT };
 
 static bool read_entry(phys_addr_t table_pa, unsigned int index, unsigned long *entry)
 {
@@ -30,36 +22,79 @@ static bool read_entry(phys_addr_t table_pa, unsigned int index, unsigned long *
 	return table && !copy_from_kernel_nofault(entry, &table[index], sizeof(*entry));
 }
 
-enum pt_level pt_walk_va(phys_addr_t pgd_pa, unsigned long va, pt_step_fn fn, void *arg,
-			 phys_addr_t *pa, bool *mapped)
+/*
+ * Walk one table at `level` covering addresses from `base` (unnormalized), visiting the
+ * entries whose span meets [start, last]. Returns PT_WALK_STOP or 0.
+ */
+static int walk_table(phys_addr_t table_pa, enum pt_level level, unsigned long base,
+		      unsigned long start, unsigned long last, pt_visit_t visit, void *arg)
 {
-	phys_addr_t table = pgd_pa & PTE_PFN_MASK;
-	struct pt_step s = { 0 };
+	unsigned long size = pt_level_size(level);
+	unsigned int first = 0, end = 512;
 
-	*mapped = false;
-	for (enum pt_level l = PT_PGD; l < PT_NR_LEVELS; l++) {
-		unsigned long size = 1UL << level_shift[l];
+	if (start > base)
+		first = (start - base) >> pt_level_shift[level];
+	if (last - base < 512 * size)
+		end = ((last - base) >> pt_level_shift[level]) + 1;
 
-		s.level = l;
-		if (l != PT_P4D) { /* the folded p4d repeats the pgd step */
-			s.index = (va >> level_shift[l]) & 511;
-			s.table_pa = table;
-			s.readable = read_entry(table, s.index, &s.entry);
-		} else {
-			s.index = 0;
+	for (unsigned int i = first; i < end; i++) {
+		struct pt_entry e = { .level = level, .table_pa = table_pa, .index = i };
+		unsigned long span = base + i * size;
+		int ret;
+
+		e.va = normalize_addr(span);
+		e.readable = read_entry(table_pa, i, &e.entry);
+		e.present = e.entry & _PAGE_PRESENT;
+		e.leaf = pt_entry_leaf(level, e.entry);
+		ret = visit(&e, arg);
+		if (level == PT_PGD && ret == PT_WALK_CONTINUE && e.present) { /* the folded p4d */
+			e.level = PT_P4D;
+			e.index = 0;
+			ret = visit(&e, arg);
 		}
-		s.leaf = (s.entry & _PAGE_PRESENT) &&
-			 (l == PT_PTE || ((l == PT_PUD || l == PT_PMD) && (s.entry & _PAGE_PSE)));
-		if (fn)
-			fn(&s, arg);
-		if (!(s.entry & _PAGE_PRESENT) || !s.readable)
-			return l;
-		if (s.leaf) {
-			*pa = (s.entry & PTE_PFN_MASK & ~(size - 1)) | (va & (size - 1));
-			*mapped = true;
-			return l;
-		}
-		table = s.entry & PTE_PFN_MASK;
+		if (ret == PT_WALK_STOP)
+			return PT_WALK_STOP;
+		if (ret == PT_WALK_SKIP || !e.present || e.leaf || level == PT_PTE)
+			continue;
+		ret = walk_table(pt_entry_pa(level, e.entry), level == PT_PGD ? PT_PUD : level + 1,
+				 span, max(start, span), min(last, span + size - 1), visit, arg);
+		if (ret == PT_WALK_STOP)
+			return ret;
 	}
-	return PT_PTE;
+	return 0;
+}
+
+int pt_walk(phys_addr_t pgd_pa, unsigned long start, unsigned long last, pt_visit_t visit,
+	    void *arg)
+{
+	/* Work on the unnormalized 48-bit index space; the visitor sees sign-extended. */
+	unsigned long mask = (1UL << (__VIRTUAL_MASK_SHIFT + 1)) - 1;
+
+	if (start > last)
+		return 0;
+	return walk_table(pgd_pa & PTE_PFN_MASK, PT_PGD, 0, start & mask, last & mask, visit, arg);
+}
+
+static int translate_visit(const struct pt_entry *e, void *arg)
+{
+	struct pt_translation *t = arg;
+
+	t->steps[t->nr_steps++] = *e;
+	return PT_WALK_CONTINUE;
+}
+
+void pt_translate(phys_addr_t pgd_pa, unsigned long va, struct pt_translation *t)
+{
+	const struct pt_entry *last;
+
+	*t = (struct pt_translation){ 0 };
+	pt_walk(pgd_pa, va, va, translate_visit, t);
+	if (!t->nr_steps)
+		return;
+	last = &t->steps[t->nr_steps - 1];
+	if (last->leaf) {
+		t->page_size = pt_level_size(last->level);
+		t->pa = pt_entry_pa(last->level, last->entry) | (va & (t->page_size - 1));
+		t->mapped = true;
+	}
 }

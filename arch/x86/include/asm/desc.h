@@ -16,7 +16,6 @@
 #define IST_INDEX_NMI 1
 #define IST_INDEX_MCE 2
 #define N_EXCEPTION_STACKS 3
-#define EXCEPTION_STACK_SIZE 8192
 
 struct tss_struct {
 	u32 reserved0;
