@@ -132,16 +132,12 @@ static __always_inline void copy16(u8 *d, const u8 *s)
  * pattern_mul[off]; shifting the word right by pattern_shr[off] and left by pattern_shl[off]
  * bits and or-ing gives the pattern as it continues 8 bytes further on (8 % off bytes in).
  */
+/* clang-format off */
 static const u64 pattern_mul[8] = {
-	0,
-	0x0101010101010101ULL,
-	0x0001000100010001ULL,
-	0x0001000001000001ULL,
-	0x0000000100000001ULL,
-	0x0000010000000001ULL,
-	0x0001000000000001ULL,
-	0x0100000000000001ULL,
+	0, 0x0101010101010101ULL, 0x0001000100010001ULL, 0x0001000001000001ULL,
+	0x0000000100000001ULL, 0x0000010000000001ULL, 0x0001000000000001ULL, 0x0100000000000001ULL,
 };
+/* clang-format on */
 static const u8 pattern_shr[8] = { 0, 0, 0, 16, 0, 24, 16, 8 };
 static const u8 pattern_shl[8] = { 0, 8, 16, 8, 32, 16, 32, 48 };
 

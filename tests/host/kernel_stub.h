@@ -68,7 +68,7 @@ struct page *host_vmemmap;
 char *host_phys;
 #define vmemmap host_vmemmap
 #define __va(pa) ((void *)(host_phys + (unsigned long)(pa)))
-#define __pa(va) ((unsigned long)((const char *)(va) - host_phys))
+#define __pa(va) ((unsigned long)((const char *)(va)-host_phys))
 
 static inline void host_zero_struct_page(struct page *page)
 {
@@ -212,13 +212,13 @@ static inline bool host_check(bool ok, const char *what, const char *file, int l
 
 #define CHECK(cond) host_check(!!(cond), #cond, __FILE__, __LINE__)
 /* An expression: true when equal; prints both values when not. */
-#define CHECK_EQ(a, b)                                                                  \
-	({                                                                              \
+#define CHECK_EQ(a, b)                                                                         \
+	({                                                                                     \
 		unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b); \
-		bool _ok = host_check(_a == _b, #a " == " #b, __FILE__, __LINE__);      \
-		if (!_ok)                                                               \
-			printf("     got 0x%llx, want 0x%llx\n", _a, _b);               \
-		_ok;                                                                    \
+		bool _ok = host_check(_a == _b, #a " == " #b, __FILE__, __LINE__);             \
+		if (!_ok)                                                                      \
+			printf("     got 0x%llx, want 0x%llx\n", _a, _b);                      \
+		_ok;                                                                           \
 	})
 
 /* A fixed-seed generator (splitmix64), so every run does the same operations. */

@@ -34,6 +34,7 @@
 #define RANDOM_SEQUENCE_BLOCKS 3000
 #define GUARD 64
 #define GUARD_BYTE 0xa5
+#define UNTOUCHED_BYTE 0x5a
 #define MIB (1UL << 20)
 
 static unsigned int passed, failed;
@@ -150,38 +151,13 @@ static void set_le32(u8 *p, u32 v)
 
 /* ------------------------------------------------------------------ data */
 
+/* clang-format off */
 static const char *const words[] = {
-	"the",
-	"kernel",
-	"page",
-	"table",
-	"walker",
-	"maps",
-	"of",
-	"a",
-	"and",
-	"pmd_offset",
-	"returns",
-	"entry",
-	"static",
-	"int",
-	"struct",
-	"for",
-	"if",
-	"(",
-	")",
-	"{",
-	"}",
-	";",
-	"0x0000000000200000",
-	"lz4",
-	"decompress",
-	"boot",
-	"stub",
-	"carto",
-	"memory",
-	"\n",
+	"the", "kernel", "page", "table", "walker", "maps", "of", "a", "and", "pmd_offset",
+	"returns", "entry", "static", "int", "struct", "for", "if", "(", ")", "{", "}", ";",
+	"0x0000000000200000", "lz4", "decompress", "boot", "stub", "carto", "memory", "\n",
 };
+/* clang-format on */
 
 static void gen_random(u8 *p, size_t n)
 {
@@ -344,11 +320,32 @@ static int decode(enum kind k, const void *in, size_t len, void *out, size_t cap
 	return lz4_decompress_payload(in, len, out, cap, n, err);
 }
 
+/* rejected_up_front - whether a failure with reason comes before anything is written. */
+static bool rejected_up_front(const char *reason)
+{
+	static const char *const reasons[] = { "empty input", "bad magic", "missing size trailer",
+					       "trailer size larger than the output buffer" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(reasons); i++)
+		if (!strcmp(reason, reasons[i]))
+			return true;
+	return false;
+}
+
+static bool untouched(const u8 *out, size_t cap)
+{
+	for (size_t i = 0; i < cap; i++)
+		if (out[i] != UNTOUCHED_BYTE)
+			return false;
+	return true;
+}
+
 /*
  * run - decode in[0..len) as kind k into an exactly-sized heap buffer of cap bytes (ASan
  * catches any overrun, the input being an exactly-sized copy too), then again into a buffer
  * with a canary after cap bytes. Checks the canary, that both runs agree, and the error
- * contract: -EINVAL with a reason and an offset inside the input, or 0 with a length <= cap.
+ * contract: -EINVAL with a reason and an offset inside the input (and the output untouched if
+ * the reason is one found up front), or 0 with a length <= cap.
  */
 static void run(enum kind k, const u8 *in, size_t len, size_t cap, struct result *r)
 {
@@ -358,6 +355,8 @@ static void run(enum kind k, const u8 *in, size_t len, size_t cap, struct result
 	int ret2, ok = 1;
 
 	r->out = xmalloc(cap);
+	if (cap)
+		memset(r->out, UNTOUCHED_BYTE, cap);
 	r->len = 0;
 	r->err.reason = NULL;
 	r->err.offset = 0;
@@ -374,6 +373,8 @@ static void run(enum kind k, const u8 *in, size_t len, size_t cap, struct result
 	if (r->ret) {
 		CHECK_EQ(r->ret, -EINVAL);
 		CHECK(r->err.reason && r->err.offset <= len);
+		if (r->err.reason && rejected_up_front(r->err.reason))
+			CHECK(untouched(r->out, cap));
 	} else {
 		CHECK(r->len <= cap);
 	}
@@ -524,28 +525,40 @@ static void test_roundtrips(void)
 	free(src);
 }
 
+/* read_whole - the file at path in a heap block of its size, *n; NULL if it cannot be read. */
+static u8 *read_whole(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	long size = -1;
+	u8 *p = NULL;
+
+	if (f && !fseek(f, 0, SEEK_END) && (size = ftell(f)) >= 0 && size < 0x7fffffff &&
+	    !fseek(f, 0, SEEK_SET)) {
+		p = xmalloc(size);
+		if (fread(p, 1, size, f) != (size_t)size) {
+			free(p);
+			p = NULL;
+		}
+	}
+	if (f)
+		fclose(f);
+	*n = p ? size : 0;
+	return p;
+}
+
 /* test_files - each FILE argument, round-tripped. */
 static void test_files(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		long size = -1;
-		u8 *src = NULL;
+		size_t n;
+		u8 *src = read_whole(argv[i], &n);
 
-		if (f && !fseek(f, 0, SEEK_END) && (size = ftell(f)) >= 0 &&
-		    !fseek(f, 0, SEEK_SET)) {
-			src = xmalloc(size);
-			if (fread(src, 1, size, f) != (size_t)size)
-				size = -1;
-		}
-		if (!CHECK(size >= 0 && size < 0x7fffffff)) {
+		if (!CHECK(src)) {
 			printf("     cannot read %s\n", argv[i]);
-		} else {
-			roundtrip(argv[i], src, size, false);
-			printf("lz4: round trip of %s (%ld bytes)\n", argv[i], size);
+			continue;
 		}
-		if (f)
-			fclose(f);
+		roundtrip(argv[i], src, n, false);
+		printf("lz4: round trip of %s (%zu bytes)\n", argv[i], n);
 		free(src);
 	}
 }
@@ -579,67 +592,64 @@ static bool cli_frame(const char *path, struct buf *out)
 	return true;
 }
 
-/* test_cli - real `lz4 -l -9` output, one block and several, and concatenated frames. */
+/*
+ * cli_roundtrip - src[0..n), in the file at path, through the real `lz4 -l -9`: as a frame,
+ * with the size trailer as a payload, and twice over as `cat a.lz4 a.lz4` makes it, the second
+ * magic number where a block size would be.
+ */
+static void cli_roundtrip(const char *path, const char *name, const u8 *src, size_t n)
+{
+	struct buf f, p, cat = { NULL, 0, 0 };
+	u8 *twice;
+
+	if (!CHECK(cli_frame(path, &f))) {
+		printf("     lz4 -l -9 failed on %s\n", path);
+		return;
+	}
+	run_expect(LEGACY, f.p, f.len, n, src, n, "lz4 -l -9 output");
+	p = make_payload(&f, n);
+	run_expect(PAYLOAD, p.p, p.len, n, src, n, "lz4 -l -9 output + size");
+	buf_put(&cat, f.p, f.len);
+	buf_put(&cat, f.p, f.len);
+	twice = xmalloc(2 * n);
+	if (n) {
+		memcpy(twice, src, n);
+		memcpy(twice + n, src, n);
+	}
+	run_expect(LEGACY, cat.p, cat.len, 2 * n, twice, 2 * n, "concatenated lz4 -l -9 output");
+	printf("lz4: lz4 -l -9 of %s (%zu bytes): %zu bytes, decoded\n", name, n, f.len);
+	free(twice);
+	free(cat.p);
+	free(p.p);
+	free(f.p);
+}
+
+/* test_cli - `lz4 -l -9` of data making one block and two, and of the first FILE. */
 static void test_cli(int argc, char **argv)
 {
 	static const size_t sizes[] = { 100000, 9 * MIB + 777 };
 	char tmp[] = "/tmp/lz4_test_in_XXXXXX";
 	int fd = mkstemp(tmp);
+	size_t n;
+	u8 *src;
 
 	if (!CHECK(fd >= 0))
 		return;
-	for (size_t i = 0; i < ARRAY_SIZE(sizes) + (argc > 1); i++) {
-		size_t n = i < ARRAY_SIZE(sizes) ? sizes[i] : 0;
-		const char *path = tmp;
-		u8 *src = NULL;
-		struct buf f, p, cat = { NULL, 0, 0 };
-
-		if (n) {
-			src = xmalloc(n);
-			gen_mixed(src, n);
-			if (ftruncate(fd, 0) || pwrite(fd, src, n, 0) != (ssize_t)n)
-				die("cannot write a temporary file");
-		} else {
-			FILE *in = fopen(argv[1], "rb");
-
-			path = argv[1];
-			if (!in)
-				continue;
-			fseek(in, 0, SEEK_END);
-			n = ftell(in);
-			fseek(in, 0, SEEK_SET);
-			src = xmalloc(n);
-			if (fread(src, 1, n, in) != n)
-				die("cannot read FILE");
-			fclose(in);
-		}
-		if (!CHECK(cli_frame(path, &f))) {
-			printf("     lz4 -l -9 failed on %s\n", path);
-			free(src);
-			continue;
-		}
-		run_expect(LEGACY, f.p, f.len, n, src, n, "lz4 -l -9 output");
-		p = make_payload(&f, n);
-		run_expect(PAYLOAD, p.p, p.len, n, src, n, "lz4 -l -9 output + size");
-		/* `cat a.lz4 a.lz4`: the second magic sits where a block size would */
-		buf_put(&cat, f.p, f.len);
-		buf_put(&cat, f.p, f.len);
-		{
-			u8 *twice = xmalloc(2 * n);
-
-			memcpy(twice, src, n);
-			memcpy(twice + n, src, n);
-			run_expect(LEGACY, cat.p, cat.len, 2 * n, twice, 2 * n, "concatenated");
-			free(twice);
-		}
-		printf("lz4: lz4 -l -9 of %zu bytes: %zu bytes, decoded\n", n, f.len);
-		free(cat.p);
-		free(p.p);
-		free(f.p);
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		n = sizes[i];
+		src = xmalloc(n);
+		gen_mixed(src, n);
+		if (ftruncate(fd, 0) || pwrite(fd, src, n, 0) != (ssize_t)n)
+			die("cannot write a temporary file");
+		cli_roundtrip(tmp, "generated data", src, n);
 		free(src);
 	}
 	close(fd);
 	unlink(tmp);
+	if (argc > 1 && (src = read_whole(argv[1], &n))) {
+		cli_roundtrip(argv[1], argv[1], src, n);
+		free(src);
+	}
 }
 
 /* ------------------------------------------------------------------ differential checks */
@@ -766,13 +776,15 @@ static unsigned int built_blocks;
  */
 static void test_sequences(void)
 {
-	static const size_t lls[] = { 0,  1,  7,   8,	14,  15,  16,  17, 31,
-				      32, 33, 100, 269, 270, 271, 300, 600 };
-	static const size_t mls[] = { 4,  5,  7,  8,  9,  15, 16,  17,	18,  19,  20,  31,
-				      32, 33, 34, 63, 64, 65, 270, 273, 274, 529, 600, 5000 };
-	static const size_t offs[] = { 1,  2,  3,  4,  5,  6,  7,   8,	  9,	 10,   11, 12,
-				       13, 14, 15, 16, 17, 18, 19,  20,	  23,	 24,   31, 32,
-				       33, 47, 48, 63, 64, 65, 100, 1000, 40000, 65535 };
+	/* clang-format off */
+	static const size_t lls[] = { 0, 1, 7, 8, 14, 15, 16, 17, 31, 32, 33, 100, 269, 270, 271,
+				      300, 600 };
+	static const size_t mls[] = { 4, 5, 7, 8, 9, 15, 16, 17, 18, 19, 20, 31, 32, 33, 34, 63,
+				      64, 65, 270, 273, 274, 529, 600, 5000 };
+	static const size_t offs[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+				       18, 19, 20, 23, 24, 31, 32, 33, 47, 48, 63, 64, 65, 100,
+				       1000, 40000, 65535 };
+	/* clang-format on */
 	struct seq_builder s = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 
 	for (size_t o = 0; o < ARRAY_SIZE(offs); o++) {
@@ -794,8 +806,9 @@ static void test_sequences(void)
 		for (size_t k = 0; k < count; k++) {
 			size_t off = 1 + below(below(2) && s.want.len > 20 ? 20 : s.want.len);
 
-			sb_seq(&s, lls[below(ARRAY_SIZE(lls))] % (1 + below(40)), off,
-			       mls[below(ARRAY_SIZE(mls))]);
+			size_t ll = below(3) ? below(20) : lls[below(ARRAY_SIZE(lls))];
+
+			sb_seq(&s, ll, off, mls[below(ARRAY_SIZE(mls))]);
 		}
 		sb_literals(&s, below(45), 0);
 		compare(BLOCK, s.blk.p, s.blk.len, s.want.len);
@@ -826,75 +839,44 @@ static const struct error_case {
 	{ "legacy: short magic", LEGACY, IN("\x02\x21\x4c"), 16, "bad magic", 0 },
 	{ "payload: bad magic", PAYLOAD, IN("\x02\x21\x4c\x19\x01\x00\x00\x00\x00\x00\x00\x00\x00"),
 	  16, "bad magic", 0 },
-	{ "block: offset before start", BLOCK,
-	  IN("\x10"
-	     "a\x02\x00\x50"
-	     "abcde"),
-	  32, "match offset before output start", 2 },
-	{ "block: zero offset", BLOCK,
-	  IN("\x10"
-	     "a\x00\x00\x50"
-	     "abcde"),
-	  32, "zero match offset", 2 },
-	{ "block: literal run past the end", BLOCK,
-	  IN("\x50"
-	     "ab"),
-	  32, "literal run past the end", 0 },
+	{ "block: offset before start", BLOCK, IN("\x10x\x02\x00\x50vwxyz"), 32,
+	  "match offset before output start", 2 },
+	{ "block: zero offset", BLOCK, IN("\x10x\x00\x00\x50vwxyz"), 32, "zero match offset", 2 },
+	{ "block: literal run past the end", BLOCK, IN("\x50xy"), 32, "literal run past the end",
+	  0 },
 	{ "block: literal length bytes cut", BLOCK, IN("\xf0\xff\xff"), 1000, "truncated block",
 	  0 },
-	{ "block: no room for last literals after a match", BLOCK,
-	  IN("\x10"
-	     "a\x01\x00\x00"),
-	  32, "fewer than 5 last literals", 0 },
-	{ "block: match length bytes cut", BLOCK,
-	  IN("\x1f"
-	     "a\x01\x00\xff\xff\xff\xff\xff\xff"),
-	  1000, "truncated block", 0 },
-	{ "block: output overflow", BLOCK,
-	  IN("\x50"
-	     "abcde"),
-	  4, "output overflow", 0 },
-	{ "block: match starts in the last 12 bytes", BLOCK,
-	  IN("\x10"
-	     "a\x01\x00\x50"
-	     "abcde"),
-	  10, "match starts too close to the output end", 0 },
-	{ "block: match ends in the last 5 bytes", BLOCK,
-	  IN("\x14"
-	     "a\x01\x00\x50"
-	     "vwxyz"),
-	  13, "match ends too close to the output end", 0 },
-	{ "legacy: block past the end", LEGACY,
-	  IN("\x02\x21\x4c\x18\x64\x00\x00\x00"
-	     "abcdef"),
-	  1000, "block past the end", 4 },
+	{ "block: no room for last literals after a match", BLOCK, IN("\x10x\x01\x00\x00"), 32,
+	  "fewer than 5 last literals", 0 },
+	{ "block: match length bytes cut", BLOCK, IN("\x1fx\x01\x00\xff\xff\xff\xff\xff\xff"), 1000,
+	  "truncated block", 0 },
+	{ "block: output overflow", BLOCK, IN("\x50vwxyz"), 4, "output overflow", 0 },
+	{ "block: match starts in the last 12 bytes", BLOCK, IN("\x10x\x01\x00\x50vwxyz"), 10,
+	  "match starts too close to the output end", 0 },
+	{ "block: match ends in the last 5 bytes", BLOCK, IN("\x14x\x01\x00\x50vwxyz"), 13,
+	  "match ends too close to the output end", 0 },
+	{ "legacy: block past the end", LEGACY, IN("\x02\x21\x4c\x18\x64\x00\x00\x00uvwxyz"), 1000,
+	  "block past the end", 4 },
 	{ "legacy: empty block", LEGACY, IN("\x02\x21\x4c\x18\x00\x00\x00\x00"), 16, "empty block",
 	  4 },
-	{ "legacy: block size over the bound", LEGACY,
-	  IN("\x02\x21\x4c\x18\x91\x80\x80\x00"
-	     "a"),
-	  16, "block larger than 8 MiB", 4 },
+	{ "legacy: block size over the bound", LEGACY, IN("\x02\x21\x4c\x18\x91\x80\x80\x00x"), 16,
+	  "block larger than 8 MiB", 4 },
 	{ "legacy: truncated block size", LEGACY, IN("\x02\x21\x4c\x18\x01\x00"), 16,
 	  "truncated block size", 4 },
 	{ "legacy: error offset inside a block", LEGACY,
-	  IN("\x02\x21\x4c\x18\x02\x21\x4c\x18\x0a\x00\x00\x00\x10"
-	     "a\x02\x00\x50"
-	     "abcde"),
-	  32, "match offset before output start", 14 },
+	  IN("\x02\x21\x4c\x18\x02\x21\x4c\x18\x0a\x00\x00\x00\x10x\x02\x00\x50vwxyz"), 32,
+	  "match offset before output start", 14 },
 	{ "payload: missing size trailer", PAYLOAD, IN("\x02\x21\x4c\x18\x01\x00"), 16,
 	  "missing size trailer", 6 },
 	{ "payload: trailer larger than the buffer", PAYLOAD,
-	  IN("\x02\x21\x4c\x18\x06\x00\x00\x00\x50"
-	     "abcde\x06\x00\x00\x00"),
-	  5, "trailer size larger than the output buffer", 14 },
+	  IN("\x02\x21\x4c\x18\x06\x00\x00\x00\x50vwxyz\x06\x00\x00\x00"), 5,
+	  "trailer size larger than the output buffer", 14 },
 	{ "payload: output size differs from trailer", PAYLOAD,
-	  IN("\x02\x21\x4c\x18\x06\x00\x00\x00\x50"
-	     "abcde\x07\x00\x00\x00"),
-	  16, "output size differs from trailer", 14 },
+	  IN("\x02\x21\x4c\x18\x06\x00\x00\x00\x50vwxyz\x07\x00\x00\x00"), 16,
+	  "output size differs from trailer", 14 },
 	{ "payload: decodes past the trailer size", PAYLOAD,
-	  IN("\x02\x21\x4c\x18\x06\x00\x00\x00\x50"
-	     "abcde\x04\x00\x00\x00"),
-	  16, "output overflow", 8 },
+	  IN("\x02\x21\x4c\x18\x06\x00\x00\x00\x50vwxyz\x04\x00\x00\x00"), 16, "output overflow",
+	  8 },
 	{},
 };
 
@@ -939,12 +921,8 @@ static void test_error_cases(void)
 
 	/* The intended differences from liblz4 (see stricter()): it decodes these, carto not. */
 	{
-		static const char zero_offset[] = "\x10"
-						  "a\x00\x00\x50"
-						  "abcde";
-		static const char few_last[] = "\xa0"
-					       "abcdefghij\x08\x00\x40"
-					       "wxyz";
+		static const char zero_offset[] = "\x10x\x00\x00\x50vwxyz";
+		static const char few_last[] = "\xa0ghijklmnop\x08\x00\x40wxyz";
 		struct seq_builder s = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 		u8 lib_out[100];
 
@@ -977,10 +955,7 @@ static void test_error_cases(void)
 		u8 out[16];
 		size_t n = 0;
 
-		CHECK_EQ(lz4_decompress_block("\x50"
-					      "ab",
-					      3, out, sizeof(out), &n, NULL),
-			 -EINVAL);
+		CHECK_EQ(lz4_decompress_block("\x50xy", 3, out, sizeof(out), &n, NULL), -EINVAL);
 		CHECK_EQ(lz4_decompress_payload("\x02\x21", 2, out, sizeof(out), &n, NULL),
 			 -EINVAL);
 		CHECK_EQ(lz4_decompress_legacy("", 0, out, sizeof(out), &n, NULL), -EINVAL);
@@ -1181,11 +1156,17 @@ static void test_fuzz(void)
 
 int main(int argc, char **argv)
 {
+	/* each part reseeded, so that FILE arguments change nothing but their own checks */
+	rng = FUZZ_SEED;
 	test_error_cases();
+	rng = FUZZ_SEED + 1;
 	test_sequences();
+	rng = FUZZ_SEED + 2;
 	test_roundtrips();
 	test_files(argc, argv);
+	rng = FUZZ_SEED + 3;
 	test_cli(argc, argv);
+	rng = FUZZ_SEED + 4;
 	test_fuzz();
 
 	printf("lz4: %u round trips, %u built blocks, %u error cases, %u mutated blocks, "

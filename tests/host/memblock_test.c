@@ -36,8 +36,8 @@ struct range {
 };
 
 /* The regions of type equal want[] (n of them), names included when given. */
-static bool regions_are(const struct memblock_type *type, const struct range *want,
-			unsigned long n, int line)
+static bool regions_are(const struct memblock_type *type, const struct range *want, unsigned long n,
+			int line)
 {
 	bool ok = type->cnt == n;
 	u64 total = 0;
@@ -55,7 +55,8 @@ static bool regions_are(const struct memblock_type *type, const struct range *wa
 		       type->total_size);
 		for (unsigned long i = 0; i < type->cnt; i++)
 			printf("       [0x%llx, 0x%llx) %s\n", type->regions[i].base,
-			       type->regions[i].base + type->regions[i].size, type->regions[i].name);
+			       type->regions[i].base + type->regions[i].size,
+			       type->regions[i].name);
 		printf("     want %lu:\n", n);
 		for (unsigned long i = 0; i < n; i++)
 			printf("       [0x%llx, 0x%llx) %s\n", want[i].base, want[i].end,
@@ -64,10 +65,10 @@ static bool regions_are(const struct memblock_type *type, const struct range *wa
 	return ok;
 }
 
-#define CHECK_REGIONS(type, ...)                                                   \
-	do {                                                                       \
-		static const struct range _want[] = { __VA_ARGS__ };               \
-		regions_are(&memblock.type, _want, ARRAY_SIZE(_want), __LINE__);  \
+#define CHECK_REGIONS(type, ...)                                                 \
+	do {                                                                     \
+		static const struct range _want[] = { __VA_ARGS__ };             \
+		regions_are(&memblock.type, _want, ARRAY_SIZE(_want), __LINE__); \
 	} while (0)
 #define CHECK_NO_REGIONS(type) regions_are(&memblock.type, NULL, 0, __LINE__)
 
@@ -95,7 +96,8 @@ static void fake_mb2_build(struct fake_mb2 *f, const struct map_entry *e, unsign
 	t->hdr.size = sizeof(*t) + n * sizeof(struct mb2_mmap_entry);
 	t->entry_size = sizeof(struct mb2_mmap_entry);
 	for (unsigned int i = 0; i < n; i++) {
-		struct mb2_mmap_entry me = { .base_addr = e[i].base, .length = e[i].len,
+		struct mb2_mmap_entry me = { .base_addr = e[i].base,
+					     .length = e[i].len,
 					     .type = e[i].type };
 
 		memcpy(t->entries + i * sizeof(me), &me, sizeof(me));
@@ -117,10 +119,10 @@ static int init_from(const struct map_entry *e, unsigned int n)
 	return ret;
 }
 
-#define INIT_FROM(...)                                                    \
-	({                                                                \
-		static const struct map_entry _e[] = { __VA_ARGS__ };     \
-		init_from(_e, ARRAY_SIZE(_e));                            \
+#define INIT_FROM(...)                                                \
+	({                                                            \
+		static const struct map_entry _e[] = { __VA_ARGS__ }; \
+		init_from(_e, ARRAY_SIZE(_e));                        \
 	})
 
 /* QEMU's map at -m 512M (SeaBIOS), as GRUB passes it on. */
@@ -138,9 +140,10 @@ static void test_qemu_map(void)
 	CHECK_EQ(e820_table_firmware.nr_entries, 7);
 
 	/* The boot log and the view print Linux's e820 lines. */
-	CHECK(strstr(host_printk.buf, "BIOS-provided physical RAM map:\n"
-				      "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
-				      "BIOS-e820: [mem 0x000000000009fc00-0x000000000009ffff] reserved\n"));
+	CHECK(strstr(host_printk.buf,
+		     "BIOS-provided physical RAM map:\n"
+		     "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+		     "BIOS-e820: [mem 0x000000000009fc00-0x000000000009ffff] reserved\n"));
 	memblock_reserve(0, MIB, "low 1M");
 	memblock_reserve(0x1000000, 0x234567, "kernel");
 	host_log_clear(&host_console);
@@ -174,7 +177,8 @@ static void test_unsorted_overlapping(void)
 		      { 0x302000, 0x400000 }, { 0x401000, 0x500000 }, { 0x503000, 0x6ff000 });
 	CHECK_EQ(e820_table_firmware.nr_entries, 9);
 	for (u32 i = 1; i < e820_table_firmware.nr_entries; i++)
-		CHECK(e820_table_firmware.entries[i - 1].addr <= e820_table_firmware.entries[i].addr);
+		CHECK(e820_table_firmware.entries[i - 1].addr <=
+		      e820_table_firmware.entries[i].addr);
 	host_log_clear(&host_console);
 	memblock_dump();
 	CHECK(strstr(host_console.buf, "[mem 0x0000000000150000-0x000000000015ffff] ACPI NVS\n"));
@@ -197,9 +201,9 @@ static void test_available_loses_overlap(void)
 	CHECK_EQ(INIT_FROM({ 0x100000, 0x100000, 2 }, { 0x100000, 0x100000, 1 }), -ENOENT);
 	CHECK_NO_REGIONS(memory);
 	/* A reserved entry inside RAM, and one sticking out below it. */
-	CHECK_EQ(INIT_FROM({ 0x200000, 0x200000, 1 }, { 0x1ff000, 0x2800, 2 },
-			   { 0x300000, 0x1, 2 }),
-		 0);
+	CHECK_EQ(
+		INIT_FROM({ 0x200000, 0x200000, 1 }, { 0x1ff000, 0x2800, 2 }, { 0x300000, 0x1, 2 }),
+		0);
 	CHECK_REGIONS(memory, { 0x202000, 0x300000 }, { 0x301000, 0x400000 });
 }
 
@@ -365,7 +369,9 @@ static void test_alloc_range(void)
 static void test_free_ranges(void)
 {
 	static const struct range want[] = {
-		{ 0x1000, 0x9f000 }, { 0x100000, 0x1000000 }, { 0x1200000, 0x1ffe0000 },
+		{ 0x1000, 0x9f000 },
+		{ 0x100000, 0x1000000 },
+		{ 0x1200000, 0x1ffe0000 },
 	};
 	phys_addr_t s, e;
 	unsigned long n = 0;
@@ -394,7 +400,7 @@ static void test_free_ranges(void)
 #define RANDOM_OPS 30000
 
 static const char *const model_names[] = { NULL, "kernel", "initrd", "memblock",
-					    "an-overlong-region-name" };
+					   "an-overlong-region-name" };
 static bool model_mem[NCELLS];
 static u8 model_rsv[NCELLS]; /* index into model_names, 0: not reserved */
 
@@ -421,7 +427,8 @@ static bool model_matches(const struct memblock_type *type, int (*cell)(unsigned
 		r = &type->regions[n++];
 		if (type == &memblock.reserved && model_names[v])
 			snprintf(name, sizeof(name), "%s", model_names[v]);
-		if (r->base != start * CELL || r->size != (c - start) * CELL || strcmp(r->name, name))
+		if (r->base != start * CELL || r->size != (c - start) * CELL ||
+		    strcmp(r->name, name))
 			return false;
 		total += (c - start) * CELL;
 	}
@@ -503,7 +510,8 @@ static void test_random_model(void)
 	host_rng_state = 0x6d656d626c6f636bULL;
 
 	for (unsigned long op = 0; op < RANDOM_OPS && host_failed == ok_before; op++) {
-		u64 c0 = host_rand_below(NCELLS), n = 1 + host_rand_below(host_rand() & 1 ? 16 : 600);
+		u64 c0 = host_rand_below(NCELLS),
+		    n = 1 + host_rand_below(host_rand() & 1 ? 16 : 600);
 		u64 base = c0 * CELL, size = min(n, NCELLS - c0) * CELL;
 		unsigned int kind = host_rand_below(6), name = 1 + host_rand_below(4);
 		unsigned long mcnt = memblock.memory.cnt, rcnt = memblock.reserved.cnt;
@@ -539,7 +547,8 @@ static void test_random_model(void)
 			break;
 		default: {
 			u64 align = (u64)CELL << host_rand_below(9);
-			u64 start = host_rand_below(NCELLS) * CELL, end = host_rand_below(NCELLS + 1) * CELL;
+			u64 start = host_rand_below(NCELLS) * CELL,
+			    end = host_rand_below(NCELLS + 1) * CELL;
 			u64 want, got;
 
 			if (host_rand() & 1)
@@ -571,8 +580,8 @@ static void test_random_model(void)
 		if (!CHECK(model_matches(&memblock.memory, cell_mem)) ||
 		    !CHECK(model_matches(&memblock.reserved, cell_rsv)) ||
 		    !CHECK(free_ranges_match())) {
-			printf("     after operation %lu (kind %u, [0x%llx, 0x%llx))\n", op, kind, base,
-			       base + size);
+			printf("     after operation %lu (kind %u, [0x%llx, 0x%llx))\n", op, kind,
+			       base, base + size);
 			dump_state();
 		}
 		/* Point queries. */

@@ -33,21 +33,60 @@ static unsigned long small_flags(unsigned long large)
 }
 
 /*
- * The table below entry `index` of the table at table_pa (a pgd, pud or pmd): allocated
- * and linked when absent and alloc is set. A 2 MiB leaf in the way is split when split
- * is set. Returns the lower table's pa, or 0 (absent, a leaf left alone, or no memory).
+ * A range the mapper may touch: not empty, not wrapping past 2^64, canonical at both ends
+ * and on one side of the non-canonical hole.
+ */
+static bool range_ok(unsigned long va, unsigned long size)
+{
+	unsigned long last = va + size - 1;
+
+	return size && last >= va && is_canonical_address(va) && is_canonical_address(last) &&
+	       (long)va >> 63 == (long)last >> 63;
+}
+
+/* Split a large leaf at table[index] (a pud's 1 GiB or a pmd's 2 MiB) into a lower table. */
+static int split_leaf(phys_addr_t table_pa, enum pt_level level, unsigned int index)
+{
+	unsigned long *t = table_at(table_pa), e = t[index], *lower, flags, step;
+	phys_addr_t pa, lower_pa;
+
+	if ((level != PT_PUD && level != PT_PMD) || !pt_entry_leaf(level, e))
+		return -EINVAL;
+	lower_pa = pt_alloc_table();
+	if (!lower_pa)
+		return -ENOMEM;
+	nr_pagetable_pages++;
+	lower = table_at(lower_pa);
+	pa = pt_entry_pa(level, e);
+	/* A 1 GiB page becomes 2 MiB pages (flags as they are), a 2 MiB page 4 KiB ptes. */
+	flags = level == PT_PUD ? e & PTE_FLAGS_MASK & ~_PAGE_PAT_LARGE : small_flags(e);
+	step = level == PT_PUD ? PMD_SIZE : PAGE_SIZE;
+	for (unsigned int i = 0; i < 512; i++)
+		lower[i] = (pa + i * step) | flags | (level == PT_PUD ? e & _PAGE_PAT_LARGE : 0);
+	t[index] = lower_pa | _KERNPG_TABLE | (e & _PAGE_USER);
+	return 0;
+}
+
+int pt_split_pmd(phys_addr_t pmd_table_pa, unsigned int index)
+{
+	return split_leaf(pmd_table_pa, PT_PMD, index);
+}
+
+/*
+ * The table below entry `index` of the table at table_pa: allocated and linked when absent
+ * and alloc is set; a large leaf in the way split when split is set. Returns the lower
+ * table's pa, or 0 (absent, a leaf left alone, unreachable, or no memory).
  */
 static phys_addr_t lower_table(phys_addr_t table_pa, enum pt_level level, unsigned int index,
 			       bool alloc, bool split)
 {
 	unsigned long *t = table_at(table_pa);
-	unsigned long e = t[index];
 	phys_addr_t pa;
 
-	if (e & _PAGE_PRESENT) {
-		if (!pt_entry_leaf(level, e))
-			return e & PTE_PFN_MASK;
-		if (level != PT_PMD || !split || pt_split_pmd(table_pa, index))
+	if (!t)
+		return 0;
+	if (t[index] & _PAGE_PRESENT) {
+		if (pt_entry_leaf(level, t[index]) && (!split || split_leaf(table_pa, level, index)))
 			return 0;
 		return t[index] & PTE_PFN_MASK;
 	}
@@ -61,29 +100,9 @@ static phys_addr_t lower_table(phys_addr_t table_pa, enum pt_level level, unsign
 	return pa;
 }
 
-int pt_split_pmd(phys_addr_t pmd_table_pa, unsigned int index)
-{
-	unsigned long *pmd = table_at(pmd_table_pa), e = pmd[index], *pte, flags;
-	phys_addr_t pa, pte_pa;
-
-	if (!pt_entry_leaf(PT_PMD, e))
-		return -EINVAL;
-	pte_pa = pt_alloc_table();
-	if (!pte_pa)
-		return -ENOMEM;
-	nr_pagetable_pages++;
-	pte = table_at(pte_pa);
-	pa = pt_entry_pa(PT_PMD, e);
-	flags = small_flags(e);
-	for (unsigned int i = 0; i < PTRS_PER_PTE; i++)
-		pte[i] = (pa + i * PAGE_SIZE) | flags;
-	pmd[index] = pte_pa | _KERNPG_TABLE | (e & _PAGE_USER);
-	return 0;
-}
-
 /*
  * Make room for a 2 MiB leaf at pmd[index]: a pte table there that maps nothing (left by
- * an earlier unmap) is freed. Returns false when the pte table still maps something.
+ * an earlier unmap) is freed. Returns false when the pte table still holds entries.
  */
 static bool pmd_drop_empty_table(unsigned long *pmd, unsigned int index)
 {
@@ -93,7 +112,7 @@ static bool pmd_drop_empty_table(unsigned long *pmd, unsigned int index)
 	if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
 		return true;
 	pte = table_at(e & PTE_PFN_MASK);
-	for (unsigned int i = 0; i < PTRS_PER_PTE; i++)
+	for (unsigned int i = 0; pte && i < PTRS_PER_PTE; i++)
 		if (pte[i])
 			return false;
 	pmd[index] = 0;
@@ -102,18 +121,21 @@ static bool pmd_drop_empty_table(unsigned long *pmd, unsigned int index)
 	return true;
 }
 
-/* The pmd table covering va, allocated on the way down when alloc is set. */
+/* The pmd table covering va, allocated (and 1 GiB pages split) on the way down if alloc. */
 static phys_addr_t pmd_table(phys_addr_t pgd_pa, unsigned long va, bool alloc)
 {
 	phys_addr_t pud = lower_table(pgd_pa & PTE_PFN_MASK, PT_PGD, pgd_index(va), alloc, false);
 
-	return pud ? lower_table(pud, PT_PUD, pud_index(va), alloc, false) : 0;
+	return pud ? lower_table(pud, PT_PUD, pud_index(va), alloc, alloc) : 0;
 }
 
 int pt_populate(phys_addr_t pgd_pa, unsigned long va)
 {
-	phys_addr_t pmd_pa = pmd_table(pgd_pa, va, true);
+	phys_addr_t pmd_pa;
 
+	if (!range_ok(va, PAGE_SIZE))
+		return -EINVAL;
+	pmd_pa = pmd_table(pgd_pa, va, true);
 	return pmd_pa && lower_table(pmd_pa, PT_PMD, pmd_index(va), true, true) ? 0 : -ENOMEM;
 }
 
@@ -123,6 +145,10 @@ int pt_map_range(phys_addr_t pgd_pa, unsigned long va, phys_addr_t pa, unsigned 
 	unsigned long flags = pgprot_val(prot) & PTE_FLAGS_MASK;
 
 	if ((page_size != PAGE_SIZE && page_size != PMD_SIZE) || (va | pa | size) & (page_size - 1))
+		return -EINVAL;
+	if (!size)
+		return 0;
+	if (!range_ok(va, size))
 		return -EINVAL;
 	for (unsigned long off = 0; off < size; off += page_size) {
 		unsigned long a = va + off, *pmd, *pte;
@@ -146,41 +172,46 @@ int pt_map_range(phys_addr_t pgd_pa, unsigned long va, phys_addr_t pa, unsigned 
 	return 0;
 }
 
+typedef void (*leaf_fn)(unsigned long *t, unsigned int i, enum pt_level level, void *arg);
+
 /*
- * Apply fn to every present leaf in [va, va + size), splitting 2 MiB leaves the range
- * covers in part. fn gets the table and index of the leaf.
+ * Apply fn to every present leaf in [va, va + size), whatever its size: a large leaf the
+ * range covers whole is passed as it is, one it covers in part is split first. Descends
+ * from the pgd at every step, so a split is seen at once.
  */
-static int for_each_leaf(phys_addr_t pgd_pa, unsigned long va, unsigned long size,
-			 void (*fn)(unsigned long *t, unsigned int i, void *arg), void *arg)
+static int for_each_leaf(phys_addr_t pgd_pa, unsigned long va, unsigned long size, leaf_fn fn,
+			 void *arg)
 {
 	unsigned long a = va, left = size; /* counting what is left copes with the top of memory */
 
 	if ((va | size) & (PAGE_SIZE - 1))
 		return -EINVAL;
+	if (!size)
+		return 0;
+	if (!range_ok(va, size))
+		return -EINVAL;
 	while (left) {
-		phys_addr_t pmd_pa = pmd_table(pgd_pa, a, false), pte_pa;
-		unsigned long in_pmd = PMD_SIZE - (a & ~PMD_MASK), *pmd, step;
+		phys_addr_t table = pgd_pa & PTE_PFN_MASK;
+		enum pt_level level = PT_PGD;
+		unsigned long step;
 
-		if (!pmd_pa) { /* nothing mapped up to the next pud boundary */
-			step = min(left, PUD_SIZE - (a & ~PUD_MASK));
-			a += step;
-			left -= step;
-			continue;
-		}
-		pmd = table_at(pmd_pa);
-		step = min(left, in_pmd);
-		if (pt_entry_leaf(PT_PMD, pmd[pmd_index(a)]) && step == PMD_SIZE) {
-			fn(pmd, pmd_index(a), arg);
-		} else {
-			pte_pa = lower_table(pmd_pa, PT_PMD, pmd_index(a), false, true);
-			if (!pte_pa && pt_entry_leaf(PT_PMD, pmd[pmd_index(a)]))
-				return -ENOMEM; /* the split failed */
-			for (unsigned long off = 0; pte_pa && off < step; off += PAGE_SIZE) {
-				unsigned long *pte = table_at(pte_pa);
+		for (;;) {
+			unsigned long lsize = pt_level_size(level), *t = table_at(table);
+			unsigned int i = (a >> pt_level_shift[level]) & 511;
 
-				if (pte[pte_index(a + off)] & _PAGE_PRESENT)
-					fn(pte, pte_index(a + off), arg);
+			step = min(left, lsize - (a & (lsize - 1)));
+			if (!t || !(t[i] & _PAGE_PRESENT))
+				break; /* nothing mapped up to the entry's end */
+			if (pt_entry_leaf(level, t[i])) {
+				if (step == lsize) {
+					fn(t, i, level, arg);
+					break;
+				}
+				if (split_leaf(table, level, i))
+					return -ENOMEM;
 			}
+			table = t[i] & PTE_PFN_MASK;
+			level = level == PT_PGD ? PT_PUD : level + 1;
 		}
 		a += step;
 		left -= step;
@@ -188,8 +219,9 @@ static int for_each_leaf(phys_addr_t pgd_pa, unsigned long va, unsigned long siz
 	return 0;
 }
 
-static void clear_leaf(unsigned long *t, unsigned int i, void *arg)
+static void clear_leaf(unsigned long *t, unsigned int i, enum pt_level level, void *arg)
 {
+	(void)level;
 	(void)arg;
 	t[i] = 0;
 }
@@ -200,20 +232,28 @@ int pt_unmap_range(phys_addr_t pgd_pa, unsigned long va, unsigned long size)
 }
 
 struct prot_change {
-	unsigned long set, clear;
+	unsigned long set, clear; /* 4 KiB-style: PAT in bit 7 */
 };
 
-static void change_leaf(unsigned long *t, unsigned int i, void *arg)
+/* Apply a 4 KiB-style change: in a large leaf PAT is bit 12 and bit 7 (PSE) stays set. */
+static void change_leaf(unsigned long *t, unsigned int i, enum pt_level level, void *arg)
 {
 	const struct prot_change *c = arg;
+	unsigned long set = c->set, clear = c->clear;
 
-	t[i] = (t[i] & ~c->clear) | c->set;
+	if (level != PT_PTE) {
+		set = (set & _PAGE_PAT) ? (set & ~_PAGE_PAT) | _PAGE_PAT_LARGE : set;
+		clear = (clear & _PAGE_PAT) ? (clear & ~_PAGE_PAT) | _PAGE_PAT_LARGE : clear;
+	}
+	t[i] = (t[i] & ~clear) | set;
 }
 
 int pt_change_prot(phys_addr_t pgd_pa, unsigned long va, unsigned long size, unsigned long set,
 		   unsigned long clear)
 {
-	struct prot_change c = { set & PTE_FLAGS_MASK, clear & PTE_FLAGS_MASK };
+	/* The frame address and the present bit are not protections. */
+	unsigned long mask = PTE_FLAGS_MASK & ~_PAGE_PRESENT;
+	struct prot_change c = { set & mask, clear & mask };
 
 	return for_each_leaf(pgd_pa, va, size, change_leaf, &c);
 }

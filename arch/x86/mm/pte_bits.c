@@ -45,6 +45,8 @@ int pte_flags_string(unsigned long e, enum pt_level level, char *buf, size_t siz
 {
 	int n = 0;
 
+	if (!size)
+		return 0;
 	buf[0] = '\0';
 	for (unsigned int i = 0; i < nr_pte_bits; i++) {
 		unsigned long m = pte_bit_mask(&pte_bits[i], level, e);

@@ -64,15 +64,26 @@ static int walk_table(phys_addr_t table_pa, enum pt_level level, unsigned long b
 	return 0;
 }
 
+/*
+ * The canonical parts of [start, last]: the lower half, then the upper half, each walked in
+ * the 48-bit index space (the visitor sees sign-extended addresses).
+ */
 int pt_walk(phys_addr_t pgd_pa, unsigned long start, unsigned long last, pt_visit_t visit,
 	    void *arg)
 {
-	/* Work on the unnormalized 48-bit index space; the visitor sees sign-extended. */
-	unsigned long mask = (1UL << (__VIRTUAL_MASK_SHIFT + 1)) - 1;
+	const unsigned long lower_last = (1UL << __VIRTUAL_MASK_SHIFT) - 1, upper_first = ~lower_last;
+	const unsigned long mask = (1UL << (__VIRTUAL_MASK_SHIFT + 1)) - 1;
+	phys_addr_t pgd = pgd_pa & PTE_PFN_MASK;
 
 	if (start > last)
 		return 0;
-	return walk_table(pgd_pa & PTE_PFN_MASK, PT_PGD, 0, start & mask, last & mask, visit, arg);
+	if (start <= lower_last &&
+	    walk_table(pgd, PT_PGD, 0, start, min(last, lower_last), visit, arg) == PT_WALK_STOP)
+		return PT_WALK_STOP;
+	if (last >= upper_first)
+		return walk_table(pgd, PT_PGD, 0, max(start, upper_first) & mask, last & mask,
+				  visit, arg);
+	return 0;
 }
 
 static int translate_visit(const struct pt_entry *e, void *arg)
@@ -88,6 +99,8 @@ void pt_translate(phys_addr_t pgd_pa, unsigned long va, struct pt_translation *t
 	const struct pt_entry *last;
 
 	*t = (struct pt_translation){ 0 };
+	if (!is_canonical_address(va))
+		return; /* no walk: the CPU raises #GP first */
 	pt_walk(pgd_pa, va, va, translate_visit, t);
 	if (!t->nr_steps)
 		return;
