@@ -51,8 +51,8 @@ static bool memblock_same_name(const struct memblock_region *a, const struct mem
 }
 
 /* Insert [base, base + size) at index idx; the caller checked there is room. */
-static void memblock_insert_region(struct memblock_type *type, unsigned long idx,
-				   phys_addr_t base, phys_addr_t size, const char *name)
+static void memblock_insert_region(struct memblock_type *type, unsigned long idx, phys_addr_t base,
+				   phys_addr_t size, const char *name)
 {
 	struct memblock_region *r = &type->regions[idx];
 
@@ -146,9 +146,8 @@ static int memblock_add_range(struct memblock_type *type, phys_addr_t base, phys
  * memblock_isolate_range - split the regions of type straddling base or base + size, so
  * that the range is covered by whole regions: [*start_rgn, *end_rgn). 0, or -ENOMEM.
  */
-static int memblock_isolate_range(struct memblock_type *type, phys_addr_t base,
-				  phys_addr_t size, unsigned long *start_rgn,
-				  unsigned long *end_rgn)
+static int memblock_isolate_range(struct memblock_type *type, phys_addr_t base, phys_addr_t size,
+				  unsigned long *start_rgn, unsigned long *end_rgn)
 {
 	phys_addr_t end = base + memblock_cap_size(base, size);
 	unsigned long i, nr_split = 0;
@@ -162,7 +161,8 @@ static int memblock_isolate_range(struct memblock_type *type, phys_addr_t base,
 		nr_split += rbase < end && end < rend;
 	}
 	if (type->cnt + nr_split > type->max) {
-		pr_err("%s: no room to split at [0x%016llx-0x%016llx]\n", type->name, base, end - 1);
+		pr_err("%s: no room to split at [0x%016llx-0x%016llx]\n", type->name, base,
+		       end - 1);
 		return -ENOMEM;
 	}
 	for (i = 0; i < type->cnt; i++) {
@@ -194,8 +194,7 @@ static int memblock_isolate_range(struct memblock_type *type, phys_addr_t base,
 	return 0;
 }
 
-static int memblock_remove_range(struct memblock_type *type, phys_addr_t base,
-				 phys_addr_t size)
+static int memblock_remove_range(struct memblock_type *type, phys_addr_t base, phys_addr_t size)
 {
 	unsigned long start_rgn, end_rgn;
 	int err;
@@ -264,7 +263,8 @@ bool __next_free_mem_range(u64 *idx, phys_addr_t *out_start, phys_addr_t *out_en
 		phys_addr_t m_end = m_start + mem->regions[a].size;
 
 		for (; b <= rsv->cnt; b++) {
-			phys_addr_t r_start = b ? rsv->regions[b - 1].base + rsv->regions[b - 1].size : 0;
+			phys_addr_t r_start =
+				b ? rsv->regions[b - 1].base + rsv->regions[b - 1].size : 0;
 			phys_addr_t r_end = b < rsv->cnt ? rsv->regions[b].base : PHYS_ADDR_MAX;
 
 			if (r_start >= m_end)

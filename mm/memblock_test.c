@@ -73,7 +73,8 @@ static void mm_memblock_memory_is_usable(struct ktest *t)
 			KTEST_EXPECT_TRUE(t, n < m->cnt);
 			if (n < m->cnt) {
 				KTEST_EXPECT_EQ(t, m->regions[n].base, cur_base);
-				KTEST_EXPECT_EQ(t, m->regions[n].base + m->regions[n].size, cur_end);
+				KTEST_EXPECT_EQ(t, m->regions[n].base + m->regions[n].size,
+						cur_end);
 			}
 			n++;
 		}
@@ -139,12 +140,9 @@ static void mm_memblock_frozen(struct ktest *t)
 }
 
 static const struct ktest_case mm_memblock_cases[] = {
-	KTEST_CASE(mm_memblock_reserved_boot),
-	KTEST_CASE(mm_memblock_memory_is_usable),
-	KTEST_CASE(mm_memblock_consistent),
-	KTEST_CASE(mm_memblock_free_ranges),
-	KTEST_CASE(mm_memblock_frozen),
-	{}
+	KTEST_CASE(mm_memblock_reserved_boot), KTEST_CASE(mm_memblock_memory_is_usable),
+	KTEST_CASE(mm_memblock_consistent),    KTEST_CASE(mm_memblock_free_ranges),
+	KTEST_CASE(mm_memblock_frozen),	       {}
 };
 
 static const struct ktest_suite mm_memblock_suite = {

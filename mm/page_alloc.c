@@ -11,14 +11,20 @@
  *
  * Deferred struct page initialisation. The vmemmap is not cleared, and boot must not
  * write a struct page per page of RAM. The unit of deferral is a MAX_ORDER block ("unit":
- * 2^(MAX_ORDER-1) pages, 4 MiB, aligned). At mem_init():
- *   - a unit that is all free goes on the order-10 free list with only its head struct
- *     page initialised; its bit in unit_deferred and in unit_free is set;
+ * 2^(MAX_ORDER-1) pages, 4 MiB, aligned), with two bits per unit: unit_deferred (its
+ * struct pages are not initialised) and unit_free (it is one whole free block). At
+ * mem_init():
+ *   - a unit that is all free is a free order-10 block that only the bitmaps know: its
+ *     bits are set, and it is counted in free_area[10].nr_free, free_pages and
+ *     zone->deferred_units, but not linked on the list (which needs its head's lru);
  *   - a unit with no free page (reserved, or holes) is left alone: unit_deferred set;
  *   - a mixed unit is initialised page by page (reserved pages and holes PG_reserved),
  *     then its free pages are freed into the buddy.
- * A deferred free unit's tails are initialised when the buddy takes the block off the
- * order-10 list (__rmqueue_smallest), or when pfn_to_page_init() looks at one of its pages.
+ * So boot writes no struct page of a whole free unit, not even its head: under QEMU the
+ * first write to a guest page costs ~17 us, one per unit was 80 ms at 16 GiB. A deferred
+ * free unit is initialised (all 1024 struct pages) when the buddy needs an order-10 block
+ * and its list is empty (__rmqueue_smallest), or when pfn_to_page_init() looks at one of
+ * its pages, which puts it on the order-10 list like any other free block.
  *
  * Locking: zone->lock (irqsave) for free_area[], the zone's counters and the unit bitmaps
  * of its units; a CPU's per_cpu_pages only with local interrupts off, on that CPU.
@@ -61,12 +67,11 @@ unsigned long max_pfn;
 
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 static const unsigned long zone_low_pfn[MAX_NR_ZONES] = { 0, MAX_DMA_PFN, MAX_DMA32_PFN };
-static const unsigned long zone_high_pfn[MAX_NR_ZONES] = { MAX_DMA_PFN, MAX_DMA32_PFN,
-							   ~0UL };
+static const unsigned long zone_high_pfn[MAX_NR_ZONES] = { MAX_DMA_PFN, MAX_DMA32_PFN, ~0UL };
 
 /* Unit bitmaps, one bit per unit up to max_pfn, allocated from memblock by mem_init(). */
 static unsigned long *unit_deferred; /* struct pages not initialised yet */
-static unsigned long *unit_free; /* deferred and one free order-10 block (head initialised) */
+static unsigned long *unit_free; /* deferred, and one free order-10 block */
 static unsigned long nr_units;
 
 const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
@@ -103,14 +108,17 @@ static inline bool unit_test(const unsigned long *map, unsigned long unit)
 	return (READ_ONCE(map[unit / BITS_PER_WORD]) >> (unit % BITS_PER_WORD)) & 1;
 }
 
+/* Atomic: a word's 64 units can belong to two zones, changed under different locks. */
 static inline void unit_set(unsigned long *map, unsigned long unit)
 {
-	map[unit / BITS_PER_WORD] |= 1UL << (unit % BITS_PER_WORD);
+	__atomic_fetch_or(&map[unit / BITS_PER_WORD], 1UL << (unit % BITS_PER_WORD),
+			  __ATOMIC_RELAXED);
 }
 
 static inline void unit_clear(unsigned long *map, unsigned long unit)
 {
-	map[unit / BITS_PER_WORD] &= ~(1UL << (unit % BITS_PER_WORD));
+	__atomic_fetch_and(&map[unit / BITS_PER_WORD], ~(1UL << (unit % BITS_PER_WORD)),
+			   __ATOMIC_RELEASE);
 }
 
 static enum zone_type pfn_zone(unsigned long pfn)
@@ -169,21 +177,51 @@ static void init_unit_reserved(unsigned long unit)
 	count_vm_events(MEMMAP_INIT, UNIT_PAGES);
 }
 
+/* The first unit_free bit in [start, end), or end; a word at a time over clear ones. */
+static unsigned long find_next_free_unit(unsigned long start, unsigned long end)
+{
+	for (unsigned long u = start; u < end;) {
+		unsigned long word = READ_ONCE(unit_free[u / BITS_PER_WORD]) >> (u % BITS_PER_WORD);
+
+		if (word)
+			return min(u + __builtin_ctzl(word), end);
+		u = ALIGN(u + 1, BITS_PER_WORD);
+	}
+	return end;
+}
+
 /*
- * The tails of a deferred free unit, as the tails of a free block: not reserved, refcount
- * 0. The head, on a free list or just taken off one, is left as it is.
+ * A deferred free unit leaves the bitmaps: every struct page initialised as a page of a
+ * free block (not reserved, refcount 0), and uncounted from the zone; the caller lists it
+ * or hands it out. zone->lock held.
  */
-static void init_unit_free_tails(unsigned long unit)
+static struct page *take_deferred_unit(struct zone *zone, unsigned long unit)
 {
 	unsigned long pfn = unit << UNIT_SHIFT;
 	struct page *page = pfn_to_page(pfn);
-	enum zone_type zone = pfn_zone(pfn);
 
-	for (unsigned long i = 1; i < UNIT_PAGES; i++)
-		init_single_page(page + i, zone, false);
+	for (unsigned long i = 0; i < UNIT_PAGES; i++)
+		init_single_page(page + i, zone_idx(zone), false);
 	unit_clear(unit_deferred, unit);
 	unit_clear(unit_free, unit);
-	count_vm_events(MEMMAP_INIT, UNIT_PAGES - 1);
+	zone->deferred_units--;
+	zone->free_area[MAX_ORDER - 1].nr_free--;
+	zone->free_pages -= UNIT_PAGES;
+	count_vm_events(MEMMAP_INIT, UNIT_PAGES);
+	count_vm_events(DEFERRED_UNIT_INIT, 1);
+	return page;
+}
+
+/* The zone's lowest deferred free unit (the cursor never moves back: none come back). */
+static struct page *rmqueue_deferred_unit(struct zone *zone)
+{
+	unsigned long end = DIV_ROUND_UP(zone_end_pfn(zone), UNIT_PAGES);
+	unsigned long unit = find_next_free_unit(zone->deferred_cursor, end);
+
+	zone->deferred_cursor = unit;
+	if (unit == end)
+		return NULL;
+	return take_deferred_unit(zone, unit);
 }
 
 /* ---------------------------------------------------------------- the buddy core */
@@ -199,8 +237,7 @@ static inline void add_to_free_area(struct page *page, struct zone *zone, unsign
 	zone->free_pages += 1UL << order;
 }
 
-static inline void del_page_from_free_area(struct page *page, struct zone *zone,
-					   unsigned int order)
+static inline void del_page_from_free_area(struct page *page, struct zone *zone, unsigned int order)
 {
 	list_del(&page->lru);
 	__ClearPageBuddy(page);
@@ -226,6 +263,7 @@ static inline bool page_is_buddy(const struct page *buddy, unsigned int order)
  * pfn ^ 2^k: it differs from pfn only in bit k < UNIT_SHIFT, so it lies in the same unit,
  * hence its struct page is initialised too. The loop stops at order MAX_ORDER - 1 = 10,
  * the size of a unit: it never looks at the buddy of a whole unit, which may be deferred.
+ * (And a unit, once initialised, never becomes deferred again.)
  */
 static void __free_one_page(unsigned long pfn, struct zone *zone, unsigned int order)
 {
@@ -243,8 +281,7 @@ static void __free_one_page(unsigned long pfn, struct zone *zone, unsigned int o
 }
 
 /* Split a block of order high down to order low, listing the upper halves. */
-static inline void expand(struct zone *zone, struct page *page, unsigned int low,
-			  unsigned int high)
+static inline void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high)
 {
 	unsigned long size = 1UL << high;
 
@@ -255,22 +292,23 @@ static inline void expand(struct zone *zone, struct page *page, unsigned int low
 	}
 }
 
-/* The first block of the smallest order >= order, split to order. zone->lock held. */
+/*
+ * The first block of the smallest order >= order, split to order; at order 10, listed
+ * blocks before deferred units. zone->lock held.
+ */
 static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
 {
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
 		struct free_area *area = &zone->free_area[o];
 		struct page *page;
-		unsigned long unit;
 
-		if (list_empty(&area->free_list))
+		if (!list_empty(&area->free_list)) {
+			page = list_first_entry(&area->free_list, struct page, lru);
+			del_page_from_free_area(page, zone, o);
+		} else if (o == MAX_ORDER - 1 && zone->deferred_units) {
+			page = rmqueue_deferred_unit(zone);
+		} else {
 			continue;
-		page = list_first_entry(&area->free_list, struct page, lru);
-		del_page_from_free_area(page, zone, o);
-		unit = page_to_pfn(page) >> UNIT_SHIFT;
-		if (o == MAX_ORDER - 1 && unit_test(unit_deferred, unit)) {
-			init_unit_free_tails(unit);
-			count_vm_events(DEFERRED_UNIT_INIT, 1);
 		}
 		expand(zone, page, order, o);
 		return page;
@@ -390,16 +428,16 @@ unsigned long get_zeroed_page(gfp_t gfp)
 /* ---------------------------------------------------------------- freeing */
 
 /* One line, Linux's "BUG: Bad page state" words; the free is then ignored. */
-static void bad_page(const struct page *page, unsigned long pfn, unsigned int order,
-		     bool readable, const char *reason)
+static void bad_page(const struct page *page, unsigned long pfn, unsigned int order, bool readable,
+		     const char *reason)
 {
 	unsigned long flags = local_irq_save();
 
 	count_vm_events(BAD_PAGE, 1);
 	local_irq_restore(flags);
 	if (readable)
-		pr_err("BUG: Bad page state: pfn:%05lx order:%u flags:%#lx refcount:%d: %s\n",
-		       pfn, order, page->flags, page_ref_count(page), reason);
+		pr_err("BUG: Bad page state: pfn:%05lx order:%u flags:%#lx refcount:%d: %s\n", pfn,
+		       order, page->flags, page_ref_count(page), reason);
 	else
 		pr_err("BUG: Bad page state: pfn:%05lx order:%u: %s\n", pfn, order, reason);
 }
@@ -424,8 +462,9 @@ static bool free_pages_check(struct page *page, unsigned long pfn, unsigned int 
 	}
 	if (unlikely(unit_test(unit_deferred, pfn >> UNIT_SHIFT))) {
 		bad_page(page, pfn, order, false,
-			 unit_test(unit_free, pfn >> UNIT_SHIFT) ? "already free (never allocated)" :
-								    "reserved or not RAM (never allocated)");
+			 unit_test(unit_free, pfn >> UNIT_SHIFT) ?
+				 "already free (never allocated)" :
+				 "reserved or not RAM (never allocated)");
 		return false;
 	}
 	if (unlikely(PageReserved(page))) {
@@ -434,8 +473,9 @@ static bool free_pages_check(struct page *page, unsigned long pfn, unsigned int 
 	}
 	if (unlikely(page_ref_count(page) <= 0)) {
 		bad_page(page, pfn, order, true,
-			 PageBuddy(page) ? "already free" :
-					   "refcount 0: already free, or not the head of its block");
+			 PageBuddy(page) ?
+				 "already free" :
+				 "refcount 0: already free, or not the head of its block");
 		return false;
 	}
 	if (unlikely(page_alloc_order(page) != order)) {
@@ -594,8 +634,8 @@ static void alloc_unit_maps(void)
 	nr_units = DIV_ROUND_UP(max_pfn, UNIT_PAGES);
 	words = DIV_ROUND_UP(nr_units, BITS_PER_WORD);
 	bytes = 2 * words * sizeof(unsigned long);
-	pa = memblock_alloc_range_name(ALIGN(bytes, PAGE_SIZE), PAGE_SIZE, 0,
-				       memblock_end_of_RAM(), "deferred init");
+	pa = memblock_alloc_range_name(ALIGN(bytes, PAGE_SIZE), PAGE_SIZE, 0, memblock_end_of_RAM(),
+				       "deferred init");
 	if (!pa)
 		panic("mem_init: no memory for the deferred-init bitmaps (%lu bytes)", bytes);
 	unit_deferred = __va(pa);
@@ -604,18 +644,18 @@ static void alloc_unit_maps(void)
 	memset(unit_free, 0, words * sizeof(unsigned long));
 }
 
-/* A whole free unit onto the order-10 list: only its head struct page is written. */
+/* A whole free unit: a free order-10 block in the bitmaps only, no struct page written. */
 static void free_deferred_unit(unsigned long unit)
 {
-	unsigned long pfn = unit << UNIT_SHIFT;
-	struct page *head = pfn_to_page(pfn);
-	struct zone *zone = pfn_to_zone(pfn);
+	struct zone *zone = pfn_to_zone(unit << UNIT_SHIFT);
 
-	init_single_page(head, zone_idx(zone), false);
-	add_to_free_area(head, zone, MAX_ORDER - 1);
 	unit_set(unit_free, unit);
+	if (!zone->deferred_units || unit < zone->deferred_cursor)
+		zone->deferred_cursor = unit;
+	zone->deferred_units++;
+	zone->free_area[MAX_ORDER - 1].nr_free++;
+	zone->free_pages += UNIT_PAGES;
 	zone->managed_pages += UNIT_PAGES;
-	count_vm_events(MEMMAP_INIT, 1);
 }
 
 /* Free pages [start, end) of one initialised unit, in the largest aligned blocks. */
@@ -648,7 +688,8 @@ static void free_boot_range(unsigned long start, unsigned long end)
 		unsigned long unit_start = unit << UNIT_SHIFT, unit_end = unit_start + UNIT_PAGES;
 		unsigned long piece_end = min(end, unit_end);
 
-		if (start == unit_start && piece_end == unit_end && unit_test(unit_deferred, unit)) {
+		if (start == unit_start && piece_end == unit_end &&
+		    unit_test(unit_deferred, unit)) {
 			free_deferred_unit(unit);
 		} else {
 			if (unit_test(unit_deferred, unit))
@@ -759,11 +800,10 @@ struct page *pfn_to_page_init(unsigned long pfn)
 	if (unit_test(unit_deferred, unit)) {
 		zone = pfn_to_zone(pfn);
 		spin_lock_irqsave(&zone->lock, flags);
-		if (unit_test(unit_deferred, unit)) {
-			if (unit_test(unit_free, unit))
-				init_unit_free_tails(unit);
-			else
-				init_unit_reserved(unit);
+		if (unit_test(unit_free, unit)) {
+			add_to_free_area(take_deferred_unit(zone, unit), zone, MAX_ORDER - 1);
+		} else if (unit_test(unit_deferred, unit)) {
+			init_unit_reserved(unit);
 			count_vm_events(DEFERRED_UNIT_INIT, 1);
 		}
 		spin_unlock_irqrestore(&zone->lock, flags);
@@ -827,8 +867,9 @@ static void describe_page(const struct page *page, unsigned long pfn, char *buf,
 	if (PageReserved(page)) {
 		r = memblock_reserved_region(PFN_PHYS(pfn));
 		if (r)
-			snprintf(buf, size, "reserved: memblock region \"%s\" [0x%016llx-0x%016llx]",
-				 r->name, r->base, r->base + r->size - 1);
+			snprintf(buf, size,
+				 "reserved: memblock region \"%s\" [0x%016llx-0x%016llx]", r->name,
+				 r->base, r->base + r->size - 1);
 		else
 			snprintf(buf, size, "reserved");
 		return;
@@ -848,7 +889,8 @@ static void describe_page(const struct page *page, unsigned long pfn, char *buf,
 
 		p = pfn_to_page(head);
 		if (PageBuddy(p) && p->private >= o) {
-			snprintf(buf, size, "free: in the order-%lu block at pfn 0x%lx (0x%lx-0x%lx)",
+			snprintf(buf, size,
+				 "free: in the order-%lu block at pfn 0x%lx (0x%lx-0x%lx)",
 				 p->private, head, head, head + (1UL << p->private) - 1);
 			return;
 		}

@@ -42,7 +42,8 @@ static void mm_buddy_every_order(struct ktest *t)
 		KTEST_EXPECT_EQ(t, pfn & ((1UL << order) - 1), 0);
 		KTEST_EXPECT_TRUE(t, pfn_valid(pfn) && pfn_valid(pfn + (1UL << order) - 1));
 		KTEST_EXPECT_EQ(t, page_ref_count(page), 1);
-		KTEST_EXPECT_EQ(t, (unsigned long)page_address(page), __PAGE_OFFSET + PFN_PHYS(pfn));
+		KTEST_EXPECT_EQ(t, (unsigned long)page_address(page),
+				__PAGE_OFFSET + PFN_PHYS(pfn));
 		KTEST_EXPECT_TRUE(t, virt_to_page(page_address(page)) == page);
 		/* The whole block is mapped and writable through the direct map. */
 		memset(page_address(page), 0x6b, PAGE_SIZE << order);
@@ -236,14 +237,10 @@ static void mm_buddy_counters(struct ktest *t)
 }
 
 static const struct ktest_case mm_buddy_cases[] = {
-	KTEST_CASE(mm_buddy_every_order),
-	KTEST_CASE(mm_buddy_zones),
-	KTEST_CASE(mm_buddy_zero),
-	KTEST_CASE(mm_buddy_coalesce),
-	KTEST_CASE(mm_buddy_pcp),
-	KTEST_CASE(mm_buddy_bad_free),
-	KTEST_CASE(mm_buddy_counters),
-	{}
+	KTEST_CASE(mm_buddy_every_order), KTEST_CASE(mm_buddy_zones),
+	KTEST_CASE(mm_buddy_zero),	  KTEST_CASE(mm_buddy_coalesce),
+	KTEST_CASE(mm_buddy_pcp),	  KTEST_CASE(mm_buddy_bad_free),
+	KTEST_CASE(mm_buddy_counters),	  {}
 };
 
 static const struct ktest_suite mm_buddy_suite = {

@@ -105,8 +105,8 @@ void memblock_freeze(void);
 void memblock_dump(void);
 
 /* Iterators. */
-#define for_each_memblock(memblock_type, region)                                       \
-	for (region = memblock.memblock_type.regions;                                  \
+#define for_each_memblock(memblock_type, region)      \
+	for (region = memblock.memblock_type.regions; \
 	     region < memblock.memblock_type.regions + memblock.memblock_type.cnt; region++)
 
 bool __next_mem_range(u64 *idx, struct memblock_type *type, phys_addr_t *out_start,

@@ -33,7 +33,7 @@
 #define vmemmap ((struct page *)VMEMMAP_START)
 #endif
 #define pfn_to_page(pfn) (vmemmap + (pfn))
-#define page_to_pfn(page) ((unsigned long)((page) - vmemmap))
+#define page_to_pfn(page) ((unsigned long)((page)-vmemmap))
 #define page_to_phys(page) PFN_PHYS(page_to_pfn(page))
 
 #ifndef __va
@@ -79,18 +79,18 @@ enum pageflags {
 #define PG_ORDER_PGSHIFT (ZONES_PGSHIFT - PG_ORDER_BITS)
 #define PG_ORDER_MASK ((1UL << PG_ORDER_BITS) - 1)
 
-#define PAGEFLAG(uname, lname)                                        \
-	static inline bool Page##uname(const struct page *page)       \
-	{                                                             \
-		return page->flags & BIT(PG_##lname);                 \
-	}                                                             \
-	static inline void __SetPage##uname(struct page *page)        \
-	{                                                             \
-		page->flags |= BIT(PG_##lname);                       \
-	}                                                             \
-	static inline void __ClearPage##uname(struct page *page)      \
-	{                                                             \
-		page->flags &= ~BIT(PG_##lname);                      \
+#define PAGEFLAG(uname, lname)                                   \
+	static inline bool Page##uname(const struct page *page)  \
+	{                                                        \
+		return page->flags & BIT(PG_##lname);            \
+	}                                                        \
+	static inline void __SetPage##uname(struct page *page)   \
+	{                                                        \
+		page->flags |= BIT(PG_##lname);                  \
+	}                                                        \
+	static inline void __ClearPage##uname(struct page *page) \
+	{                                                        \
+		page->flags &= ~BIT(PG_##lname);                 \
 	}
 PAGEFLAG(Reserved, reserved)
 PAGEFLAG(Buddy, buddy)

@@ -30,17 +30,12 @@
 #define smp_processor_id() 0
 #endif
 
-enum zone_type {
-	ZONE_DMA,
-	ZONE_DMA32,
-	ZONE_NORMAL,
-	MAX_NR_ZONES
-};
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
 #define ZONES_SHIFT 2 /* bits of page->flags holding the zone number */
 
 struct free_area {
 	struct list_head free_list; /* heads of free blocks of this order (page->lru) */
-	unsigned long nr_free; /* blocks on free_list */
+	unsigned long nr_free; /* free blocks: on free_list, and at order 10 deferred units */
 };
 
 /* Order-0 pages kept per CPU: taken and given back to the buddy `batch` at a time. */
@@ -60,6 +55,13 @@ struct zone {
 	unsigned long spanned_pages; /* zone_start_pfn up to the zone's last RAM pfn */
 	unsigned long present_pages; /* RAM pages (memblock.memory) in the zone */
 	unsigned long managed_pages; /* pages the buddy was given: present - reserved */
+	/*
+	 * Whole free MAX_ORDER blocks whose struct pages are not initialised yet (deferred
+	 * units, mm/page_alloc.c): counted in free_area[MAX_ORDER - 1].nr_free and free_pages,
+	 * not on the list; the buddy takes them from the lowest, starting at deferred_cursor.
+	 */
+	unsigned long deferred_units;
+	unsigned long deferred_cursor;
 	const char *name;
 };
 
@@ -93,14 +95,16 @@ static inline unsigned long zone_managed_pages(const struct zone *zone)
 	return zone->managed_pages;
 }
 
-#define for_each_zone(zone)                                                            \
-	for (zone = contig_page_data.node_zones;                                       \
+#define for_each_zone(zone)                      \
+	for (zone = contig_page_data.node_zones; \
 	     zone < contig_page_data.node_zones + MAX_NR_ZONES; zone++)
-#define for_each_populated_zone(zone) \
-	for_each_zone(zone)           \
-		if (!populated_zone(zone)) \
-			;                   \
+/* clang-format off */
+#define for_each_populated_zone(zone)		\
+	for_each_zone(zone)			\
+		if (!populated_zone(zone))	\
+			;			\
 		else
+/* clang-format on */
 
 /* Free pages of a zone: its free lists plus its per-CPU lists. */
 unsigned long zone_free_pages(const struct zone *zone);

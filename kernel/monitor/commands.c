@@ -8,9 +8,6 @@
 #include "monitor.h"
 
 /* The mm views (cmd_mm.c). */
-int cmd_memblock(int argc, char **argv);
-int cmd_buddyinfo(int argc, char **argv);
-int cmd_page(int argc, char **argv);
 
 const struct monitor_cmd monitor_cmds[] = {
 	{ .name = "help",

@@ -86,5 +86,8 @@ int cmd_v2p(int argc, char **argv);
 int cmd_p2v(int argc, char **argv);
 int cmd_meminfo(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_memblock(int argc, char **argv);
+int cmd_buddyinfo(int argc, char **argv);
+int cmd_page(int argc, char **argv);
 
 #endif /* _KERNEL_MONITOR_MONITOR_H */

@@ -1,23 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Polled COM1 output for the boot stub (the 32-bit entry has set it to 115200 8N1). */
+#include <asm/io.h>
 #include "misc.h"
 
 #define COM1 0x3f8
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
-
-static inline void outb(u8 v, u16 port)
-{
-	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline u8 inb(u16 port)
-{
-	u8 v;
-
-	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
 
 void serial_putc(char c)
 {
