@@ -7,8 +7,6 @@
 #include <linux/kernel.h>
 #include "monitor.h"
 
-/* The mm views (cmd_mm.c). */
-
 const struct monitor_cmd monitor_cmds[] = {
 	{ .name = "help",
 	  .fn = cmd_help,

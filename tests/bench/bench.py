@@ -1,17 +1,23 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""make bench: carto's boot timeline under TCG, its lz4 decoder and its compressed size.
+"""make bench: carto's boot timeline under TCG, its memory figures, its lz4 decoder and size.
 
 1. Boot build/carto.iso and a trivial multiboot2 kernel (tests/bench/trivial/, the firmware +
    GRUB floor) in QEMU, alternately, and timestamp on the host the moment each marker appears
    on the serial line, in ms from QEMU's start.
-2. Run tests/bench/lz4_bench.sh (the stub's decoder against liblz4), if it exists.
-3. Compare the payload in vmlinuz with `lz4 -l -9` of the same input.
+2. Boot carto at -m 512M, 16G and 64G, alternately (64G on a sparse file through QEMU's
+   memory-backend-file): QEMU start -> prompt and start_kernel -> prompt against RAM size;
+   at the prompt, the monitor's `bench buddy|ptwalk|ptmem` and the wall time of `ptdump kernel`.
+3. Run tests/bench/lz4_bench.sh (the stub's decoder against liblz4), if it exists.
+4. Compare the payload in vmlinuz with `lz4 -l -9` of the same input.
 
-Run from anywhere, after `make`; exits 1 if something failed to run, 0 otherwise.
+Run from anywhere, after `make`. The build directory is --build, else $CARTO_BUILD, else $O
+(so `make bench O=build-bench` works), else build/. Exits 1 if something failed to run (a
+boot above the host's RAM that QEMU cannot start is reported, not counted), 0 otherwise.
 """
 
 import argparse
+import contextlib
 import os
 import re
 import select
@@ -43,6 +49,17 @@ BOOT_TIMEOUT = 60.0     # s from QEMU's start to the last marker, at most
 IDLE_TIMEOUT = 15.0     # s without serial output before the last marker: a hang
 EXIT_TIMEOUT = 10.0     # s for QEMU to exit after the last marker (then it is killed)
 TARGET_OVER_FLOOR = 100.0  # ms
+CMD_TIMEOUT = 30.0      # s from typing a monitor command to the next prompt, at most
+PROMPT = b"carto> "
+
+# Part 2: RAM sizes, the first being the baseline the others are compared with.
+RAM_SIZES = ["512M", "16G", "64G"]
+RAM_TARGETS = {"16G": 1.3, "64G": 1.5}     # at most this many times the baseline's boot
+FILE_BACKED_ABOVE = 16 << 30   # larger guests get a sparse file: this host has 24 GiB
+PHYS_BITS_ABOVE = 1 << 40      # QEMU's TCG default phys-bits is 40: 1 TiB of physical space
+PHYS_BITS = 46
+PTDUMP_SIZE = "16G"            # `bench ptwalk` and `ptdump kernel` are measured at this size
+LINUX_BUDDY_CYCLES = (158, 199)  # order-0 alloc+free pair: Linux's published native range
 
 
 @dataclass
@@ -52,6 +69,8 @@ class Kernel:
     iso: Path
     markers: list          # (label, bytes on the serial line)
     reply: bytes = b""     # sent once the last marker is seen (e.g. "poweroff\r")
+    mem: str = "512M"      # QEMU's -m
+    commands: tuple = ()   # monitor commands typed at the prompt, before the reply
 
 
 @dataclass
@@ -62,6 +81,7 @@ class Boot:
     error: str = ""
     killed: bool = False   # QEMU did not exit by itself after the last marker
     output: bytes = b""
+    replies: dict = field(default_factory=dict)  # command -> (its output, s to the prompt)
 
 
 CARTO = Kernel("carto", CARTO_ISO, [
@@ -85,6 +105,34 @@ STAGES = [
 def rel(path):
     """A path relative to the top of the tree, for messages."""
     return os.path.relpath(path, ROOT)
+
+
+def build_dir(option):
+    """The build directory: --build, else $CARTO_BUILD, else make's $O, else build/."""
+    chosen = option or os.environ.get("CARTO_BUILD") or os.environ.get("O")
+    return Path(chosen).resolve() if chosen else ROOT / "build"
+
+
+def set_build(path):
+    """Point the build products (and the kernels' ISOs) at the build directory `path`."""
+    global BUILD, TRIVIAL_OUT, TRIVIAL_ISO, CARTO_ISO, VMLINUX_BIN, PAYLOAD, VMLINUZ
+    BUILD = path
+    TRIVIAL_OUT = BUILD / "bench" / "trivial"
+    TRIVIAL_ISO = BUILD / "bench" / "trivial.iso"
+    CARTO_ISO = BUILD / "carto.iso"
+    VMLINUX_BIN = BUILD / "vmlinux.bin"
+    PAYLOAD = BUILD / "vmlinux.bin.lz4"
+    VMLINUZ = BUILD / "vmlinuz"
+    CARTO.iso, TRIVIAL.iso = CARTO_ISO, TRIVIAL_ISO
+
+
+def parse_size(text):
+    """Bytes in a QEMU size such as 512M or 64G."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    match = re.fullmatch(r"(\d+)([KMGT]?)", text.strip().upper())
+    if not match:
+        raise ValueError(f"not a size: {text!r} (expected e.g. 512M, 16G)")
+    return int(match[1]) * units.get(match[2], 1)
 
 
 class Failure(Exception):
@@ -155,20 +203,107 @@ def build_trivial():
 # Boot timeline
 
 
+class Serial:
+    """QEMU's serial line (its stdout, -serial stdio) and its stdin; every byte read is kept.
+
+    Read unbuffered with select + os.read, so an arrival time is late by no more than the time
+    to wake up for the read (~1 ms).
+    """
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.fd = proc.stdout.fileno()
+        self.buf = bytearray()
+
+    def read(self, timeout):
+        """Wait up to timeout s for output; keep it and return its arrival time, None if none.
+
+        Raises EOFError once QEMU has closed the line (it exited).
+        """
+        if not select.select([self.fd], [], [], max(0.0, timeout))[0]:
+            return None
+        chunk = os.read(self.fd, 65536)
+        now = time.monotonic()
+        if not chunk:
+            raise EOFError
+        self.buf += chunk
+        return now
+
+    def command(self, line, timeout=CMD_TIMEOUT):
+        """Type line at the monitor's prompt; return (what came up to the next prompt, s).
+
+        The time runs from the write to the arrival of the read that completes the prompt.
+        """
+        mark = len(self.buf)
+        start = now = time.monotonic()
+        self.proc.stdin.write(line.encode() + b"\r")
+        self.proc.stdin.flush()
+        while (end := self.buf.find(PROMPT, mark)) < 0:
+            left = start + timeout - time.monotonic()
+            if left <= 0:
+                raise Failure(f"no prompt {timeout:.0f} s after '{line}'")
+            now = self.read(left) or now
+        return bytes(self.buf[mark:end]), now - start
+
+
+def memory_args(kernel, ram_file=None):
+    """QEMU's arguments for kernel's RAM: -m, the file backend if ram_file, phys-bits if needed."""
+    args = ["-m", kernel.mem]
+    if ram_file:
+        args += ["-object", f"memory-backend-file,id=ram0,size={kernel.mem},mem-path={ram_file},"
+                 "share=on", "-machine", "memory-backend=ram0"]
+    if parse_size(kernel.mem) > PHYS_BITS_ABOVE:
+        cpu = QEMU[QEMU.index("-cpu") + 1]
+        args += ["-cpu", f"{cpu},phys-bits={PHYS_BITS}"]
+    return args
+
+
+def qemu_command(kernel, ram_file=None):
+    """QEMU's command line for one boot of kernel (a later -m or -cpu overrides QEMU's)."""
+    cmd = list(QEMU)
+    at = cmd.index("-m")
+    del cmd[at:at + 2]
+    return cmd + memory_args(kernel, ram_file) + ["-cdrom", str(kernel.iso)]
+
+
+def file_backed(kernel):
+    """Whether kernel's RAM goes to a sparse file rather than QEMU's anonymous memory."""
+    return parse_size(kernel.mem) > FILE_BACKED_ABOVE
+
+
+@contextlib.contextmanager
+def sparse_ram_file(kernel):
+    """A new sparse file of kernel's RAM size in the build directory (None if not needed).
+
+    QEMU maps it shared, so only the pages the guest touches take host memory (written back
+    to the file); a fresh file per boot, deleted afterwards, so no boot sees another's RAM.
+    """
+    if not file_backed(kernel):
+        yield None
+        return
+    (BUILD / "bench").mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f"ram-{kernel.mem}-", dir=BUILD / "bench")
+    try:
+        os.ftruncate(fd, parse_size(kernel.mem))
+        os.close(fd)
+        yield name
+    finally:
+        os.unlink(name)
+
+
 def boot(kernel):
     """Boot kernel.iso once; timestamp each marker as its last byte arrives on the serial line.
 
-    The serial line is QEMU's stdout (-serial stdio), read unbuffered with select + os.read, so
-    a timestamp is late by no more than the time to wake up for the read (~1 ms).
+    Once the last marker is seen, type kernel.commands (each waits for the next prompt), then
+    send kernel.reply.
     """
     result = Boot()
     pending = list(kernel.markers)
-    with tempfile.TemporaryFile() as stderr:
+    with tempfile.TemporaryFile() as stderr, sparse_ram_file(kernel) as ram_file:
         start = time.monotonic()
-        proc = subprocess.Popen(QEMU + ["-cdrom", str(kernel.iso)], stdin=subprocess.PIPE,
+        proc = subprocess.Popen(qemu_command(kernel, ram_file), stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=stderr, cwd=ROOT)
-        fd = proc.stdout.fileno()
-        buf = bytearray()
+        serial = Serial(proc)
         now = start
         try:
             while pending:
@@ -178,50 +313,64 @@ def boot(kernel):
                     result.error = (f"no '{pending[0][0]}' after {time.monotonic() - start:.0f} s "
                                     f"(limits: {BOOT_TIMEOUT:.0f} s, {IDLE_TIMEOUT:.0f} s silent)")
                     break
-                if not select.select([fd], [], [], left)[0]:
-                    continue
-                chunk = os.read(fd, 65536)
-                now = time.monotonic()
-                if not chunk:
+                try:
+                    arrived = serial.read(left)
+                except EOFError:
                     result.error = (f"QEMU exited (status {proc.wait()}) before "
                                     f"'{pending[0][0]}'")
                     break
-                buf += chunk
+                if arrived is None:
+                    continue
+                now = arrived
                 found = 0
-                while pending and pending[0][1] in buf:
+                while pending and pending[0][1] in serial.buf:
                     result.times[pending.pop(0)[0]] = (now - start) * 1000.0
                     found += 1
                 result.coalesced |= found > 1
-            if not pending and kernel.reply:
+            if not pending:
+                run_commands(serial, kernel, result)
+            if not pending and not result.error and kernel.reply:
                 proc.stdin.write(kernel.reply)
                 proc.stdin.flush()
             proc.stdin.close()
             if not result.error:
-                drain_until_exit(proc, fd, buf)
+                drain_until_exit(serial)
         finally:
             result.killed = proc.poll() is None
             if result.killed:
                 proc.kill()
                 proc.wait()
             proc.stdout.close()
-        result.output = bytes(buf)
+        result.output = bytes(serial.buf)
         if result.error:
             stderr.seek(0)
             result.output += stderr.read()
     return result
 
 
-def drain_until_exit(proc, fd, buf):
+def run_commands(serial, kernel, result):
+    """Type kernel.commands at the prompt into result.replies; a failure goes to result.error."""
+    for line in kernel.commands:
+        try:
+            result.replies[line] = serial.command(line)
+        except EOFError:
+            result.error = f"QEMU exited (status {serial.proc.wait()}) during '{line}'"
+            return
+        except Failure as err:
+            result.error = str(err)
+            return
+
+
+def drain_until_exit(serial):
     """Keep reading the serial line until QEMU exits, for at most EXIT_TIMEOUT s."""
     deadline = time.monotonic() + EXIT_TIMEOUT
     while time.monotonic() < deadline:
-        if select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            buf += chunk
+        try:
+            serial.read(deadline - time.monotonic())
+        except EOFError:
+            break
     try:
-        proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        serial.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         pass
 
@@ -321,6 +470,198 @@ def verdict(over, noise):
 
 
 # ---------------------------------------------------------------------------------------------
+# Boot time and memory figures against RAM size
+
+
+def ram_kernels(sizes):
+    """A carto Kernel per RAM size (the first is the baseline), with its monitor commands."""
+    kernels = []
+    for n, mem in enumerate(sizes):
+        commands = ["bench buddy"] if n == 0 else []
+        commands.append("bench ptmem")
+        if mem == PTDUMP_SIZE:
+            commands += ["bench ptwalk", "ptdump kernel"]
+        kernels.append(Kernel(f"carto {mem}", CARTO_ISO, CARTO.markers, CARTO.reply,
+                              mem=mem, commands=tuple(commands)))
+    return kernels
+
+
+def text_of(data):
+    """Serial bytes as printable text: escape sequences and CRs removed."""
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", data.decode("utf-8", "replace"))
+    return text.replace("\r", "")
+
+
+def bench_values(results, name, key):
+    """Over the boots: the integer `key` of `bench NAME`'s line of key=value pairs."""
+    values = []
+    for result in results:
+        reply = result.replies.get(f"bench {name}")
+        match = reply and re.search(rf"^bench {name}: (.*)$", text_of(reply[0]), re.M)
+        pairs = dict(re.findall(r"(\w+)=(\d+)", match[1])) if match else {}
+        if key in pairs:
+            values.append(int(pairs[key]))
+    return values
+
+
+def host_limited(kernel, results):
+    """Whether a file-backed size failed because QEMU could not start it (no marker at all)."""
+    return file_backed(kernel) and any(r.error and not r.times for r in results)
+
+
+def ratio_rows(base, kernels, results):
+    """Rows comparing each size's boot with the baseline's, per span; and the verdicts."""
+    spans = [("QEMU start -> prompt", None), ("start_kernel -> prompt", "start_kernel")]
+    rows, verdicts = [], {}
+    for kernel in kernels[1:]:
+        target = RAM_TARGETS.get(kernel.mem)
+        for label, begin in spans:
+            this = spread(stage_values(results[kernel.name], begin, "prompt"))
+            ref = spread(stage_values(results[base.name], begin, "prompt"))
+            if not (this and ref):
+                rows.append([kernel.mem, label, "-", "-", "-", "-", "not measured"])
+                verdicts[kernel.mem, label] = None
+                continue
+            ratio = this[0] / ref[0]
+            text = "-" if target is None else ("met" if ratio <= target else "NOT met")
+            rows.append([kernel.mem, label, f"<= {target}x" if target else "-", f"{ratio:.2f}x",
+                         f"{this[1] / ref[1]:.2f}x", f"{this[0] - ref[0]:+.0f}", text])
+            verdicts[kernel.mem, label] = (ratio, target, text)
+    return rows, verdicts
+
+
+def report_ram_boots(kernels, results, boots, warmup):
+    """Print boot times per RAM size and the ratios to the baseline; return the verdicts."""
+    base = kernels[0]
+    backed = ", ".join(k.mem for k in kernels if file_backed(k)) or "none"
+    print(f"\nms from QEMU's start to the marker (as above); {boots} boots at each size, "
+          f"alternately, after {warmup}\nwarm-up boot(s). On a sparse file "
+          f"(memory-backend-file, share=on): {backed}.\n")
+    rows = []
+    for kernel in kernels:
+        rs = results[kernel.name]
+        rows.append(spread_row([kernel.mem, "QEMU start -> prompt"], marker_values(rs, "prompt")))
+        rows.append(spread_row([kernel.mem, "start_kernel -> prompt"],
+                               stage_values(rs, "start_kernel", "prompt")))
+    table(["RAM", "span", *SPREAD_HEADERS], rows, text_columns=2)
+    for kernel in kernels:
+        if host_limited(kernel, results[kernel.name]):
+            print(f"\n  {kernel.mem}: NOT MEASURED: QEMU could not start a guest this size on this "
+                  f"host (host limits; see its message above); the rest goes on")
+    print(f"\nEach size against the {base.mem} boot: ratio of the medians (the target), of the "
+          f"minima, and the\nexcess in ms; QEMU start -> prompt is mostly firmware + GRUB, "
+          f"start_kernel -> prompt is carto's own.\n")
+    rows, verdicts = ratio_rows(base, kernels, results)
+    table(["RAM", "span", "target", "medians", "minima", "excess ms", "verdict"], rows,
+          text_columns=2)
+    return verdicts
+
+
+def report_in_kernel(kernels, results):
+    """Print the monitor's `bench` figures and the `ptdump kernel` times; return them."""
+    base = results[kernels[0].name]
+    figures = {}
+    mins = bench_values(base, "buddy", "order0_alloc_free_cycles_min")
+    medians = bench_values(base, "buddy", "median")
+    maxes = bench_values(base, "buddy", "max")
+    khz = bench_values(base, "buddy", "tsc_khz")
+    print(f"\n`bench buddy` at {kernels[0].mem}: order-0 alloc_page + __free_page, cycles per "
+          f"pair (9 rounds of 20000 pairs\nper boot; min/median/max over the rounds; here the "
+          f"min of the minima, the median of the medians).\n")
+    carto = (min(mins), statistics.median(medians), max(maxes)) if medians else None
+    low, high = LINUX_BUDDY_CYCLES
+    table(["", "min", "median", "max", "boots", "each boot's median"], [
+        ["carto, TCG virtual TSC cycles", *map(ms, carto or (None,) * 3), len(medians),
+         " ".join(map(str, medians))],
+        ["Linux, published (native TSC cycles)", low, "-", high, "", ""],
+    ])
+    if khz:
+        print(f"\n  QEMU's virtual TSC: tsc_khz {min(khz)}..{max(khz)}; TCG runs each guest "
+              f"instruction as several host ones,\n  so compare carto's figure with itself "
+              f"over time, and only loosely with Linux's.")
+    figures["buddy"] = carto
+    figures.update(report_ptwalk(kernels, results))
+    figures["ptmem"] = report_ptmem(kernels, results)
+    figures["ptdump"] = report_ptdump(kernels, results)
+    return figures
+
+
+def report_ptwalk(kernels, results):
+    """Print `bench ptwalk`'s figures at PTDUMP_SIZE; return {"ptwalk": (median, min)}."""
+    rs = next((results[k.name] for k in kernels if k.mem == PTDUMP_SIZE), [])
+    medians = bench_values(rs, "ptwalk", "median")
+    mins = bench_values(rs, "ptwalk", "kernel_walk_us_min")
+    mapped = bench_values(rs, "ptwalk", "mapped_kb")
+    print(f"\n`bench ptwalk` at {PTDUMP_SIZE}: one in-kernel walk of the kernel half of the "
+          f"tables (as ptdump makes it,\nnothing printed), us; 9 walks per boot.\n")
+    walk = (statistics.median(medians), min(mins)) if medians and mins else None
+    table(["", "min us", "median us", "boots", "each boot's median", "mapped"], [
+        ["kernel half walk", ms(walk and walk[1]), ms(walk and walk[0]), len(medians),
+         " ".join(map(str, medians)), f"{mapped[0] >> 20} GiB" if mapped else "-"]])
+    return {"ptwalk": walk}
+
+
+def report_ptmem(kernels, results):
+    """Print `bench ptmem` per size against the floor; return {mem: (pages, per GiB)}."""
+    print("\n`bench ptmem`: page-table pages under the direct map (pud and pmd tables), per "
+          "GiB mapped;\nthe floor with 2 MiB pages is one 4 KiB page (a pmd table) per GiB.\n")
+    rows, figures = [], {}
+    for kernel in kernels:
+        rs = results[kernel.name]
+        pages = bench_values(rs, "ptmem", "pagetable_pages")
+        per_gib = [v / 1000 for v in bench_values(rs, "ptmem", "pages_per_gib_x1000")]
+        mib = bench_values(rs, "ptmem", "direct_map_mib")
+        if not (pages and per_gib and mib):
+            rows.append([kernel.mem, "-", "-", "-", "-", "-", "not measured"])
+            continue
+        same = "" if len(set(pages)) == 1 else f"varies: {min(pages)}..{max(pages)}"
+        figures[kernel.mem] = (pages[0], per_gib[0])
+        rows.append([kernel.mem, f"{mib[0]} MiB", pages[0], f"{per_gib[0]:.3f}", "1.000",
+                     f"{per_gib[0]:.2f}x", same])
+    table(["RAM", "direct map", "pt pages", "pages/GiB", "floor", "x floor", ""], rows)
+    return figures
+
+
+def report_ptdump(kernels, results):
+    """Print `ptdump kernel`'s host wall time and lines at PTDUMP_SIZE; return medians."""
+    rs = [r for k in kernels if k.mem == PTDUMP_SIZE for r in results[k.name]]
+    replies = [r.replies["ptdump kernel"] for r in rs if "ptdump kernel" in r.replies]
+    times = [seconds * 1000.0 for _, seconds in replies]
+    # The first line is the command's echo; the rest is all the serial line carried.
+    lines = [len(text_of(out).splitlines()) - 1 for out, _ in replies]
+    print(f"\n`ptdump kernel` at {PTDUMP_SIZE}: host wall time from typing the command to the "
+          f"next prompt, and the\nlines printed on the serial line in between (echo not "
+          f"counted, any printk counted).\n")
+    table(["", *SPREAD_HEADERS[:-1], "each boot"], [spread_row(["wall time (ms)"], times),
+                                                    spread_row(["lines printed"], lines)])
+    return (spread(times), spread(lines))
+
+
+def ram_part(boots, warmup, sizes):
+    """Part 2: boot carto at each RAM size, run the monitor's benches; (figures, failed)."""
+    if not CARTO_ISO.exists():
+        raise Failure(f"{rel(CARTO_ISO)} is missing: run make first")
+    kernels = ram_kernels(sizes)
+    sparse = f"<new sparse file in {rel(BUILD / 'bench')}/>"
+    for kernel in kernels:
+        args = " ".join(memory_args(kernel, file_backed(kernel) and sparse))
+        print(f"  {kernel.mem}: {args}\n  {' ' * len(kernel.mem)}  at the prompt: "
+              f"{', '.join(kernel.commands)}")
+    results = boot_all(kernels, boots, warmup)
+    figures = {"boots": {k.mem: (spread(marker_values(results[k.name], "prompt")),
+                                 spread(stage_values(results[k.name], "start_kernel", "prompt")))
+                         for k in kernels},
+               "base": kernels[0].mem,
+               "limited": [k.mem for k in kernels if host_limited(k, results[k.name])]}
+    figures["verdicts"] = report_ram_boots(kernels, results, boots, warmup)
+    heading("In-kernel figures (the monitor's `bench` command) and `ptdump kernel`")
+    figures.update(report_in_kernel(kernels, results))
+    failed = any(r.error for k in kernels if not host_limited(k, results[k.name])
+                 for r in results[k.name])
+    return figures, failed
+
+
+# ---------------------------------------------------------------------------------------------
 # lz4 decoder and compressed size
 
 
@@ -329,7 +670,8 @@ def report_lz4_bench():
     if not LZ4_BENCH.exists():
         print(f"  {rel(LZ4_BENCH)} does not exist yet: decoder speed not measured")
         return "not measured (no lz4_bench.sh yet)"
-    proc = run(["sh", rel(LZ4_BENCH), rel(VMLINUX_BIN)], timeout=600)
+    payload = [rel(PAYLOAD)] if PAYLOAD.exists() else []
+    proc = run(["sh", rel(LZ4_BENCH), rel(VMLINUX_BIN), *payload], timeout=600)
     out = proc.stdout.rstrip()
     print("\n".join("  " + line for line in out.splitlines()))
     ratios = [line for line in out.splitlines() if line.lower().startswith("ratio")]
@@ -366,7 +708,7 @@ def report_sizes():
 # ---------------------------------------------------------------------------------------------
 
 
-def summary(timeline, lz4_line, sizes):
+def summary(timeline, lz4_line, sizes, ram=None):
     """Print the final summary block."""
     heading("Summary")
     rows = []
@@ -380,6 +722,7 @@ def summary(timeline, lz4_line, sizes):
         target = "" if over is None else (f"  target under {TARGET_OVER_FLOOR:.0f} ms: "
                                           f"{verdict(over, noise)}")
         rows.append(["carto over the floor (medians)", ms(over) + " ms" + target])
+    rows += ram_summary_rows(ram) if ram else [["RAM sizes, in-kernel figures", "failed"]]
     rows.append(["lz4 decoder (lz4_bench.sh)", lz4_line or "failed"])
     if sizes:
         raw, payload, reference, ratio = sizes
@@ -387,6 +730,34 @@ def summary(timeline, lz4_line, sizes):
                      f"{payload} / {reference} bytes = {ratio:.3f} (input {raw} bytes)"])
     for label, value in rows:
         print(f"  {label.ljust(max(len(r[0]) for r in rows))}  {value}")
+
+
+def ram_summary_rows(ram):
+    """The summary's rows for part 2: boots against RAM size and the in-kernel figures."""
+    rows = []
+    for n, label in enumerate(["QEMU start -> prompt", "start_kernel -> prompt"]):
+        rows.append([f"carto: {label} (medians)", ", ".join(
+            f"{mem} {ms(s[n] and s[n][0])} ms" for mem, s in ram["boots"].items())])
+    for (mem, label), v in ram["verdicts"].items():
+        text = ("not measured" + (" (host limits)" if mem in ram["limited"] else "")
+                if v is None else f"{v[0]:.2f}x" + (f"  target <= {v[1]}x: {v[2]}" if v[1] else ""))
+        rows.append([f"  {mem} / {ram['base']}, {label}", text])
+    low, high = LINUX_BUDDY_CYCLES
+    buddy = ram["buddy"]
+    rows.append([f"order-0 alloc+free ({ram['base']}, bench buddy)",
+                 f"{buddy[1]:.0f} median, {buddy[0]:.0f} min TCG virtual TSC cycles "
+                 f"(Linux, published, native: {low}-{high})" if buddy else "not measured"])
+    walk = ram["ptwalk"]
+    rows.append([f"kernel-half walk ({PTDUMP_SIZE}, bench ptwalk)",
+                 f"{walk[0]:.0f} us median, {walk[1]:.0f} us min" if walk else "not measured"])
+    rows.append(["direct-map page tables per GiB (bench ptmem)", ", ".join(
+        f"{mem} {per_gib:.3f}" for mem, (_, per_gib) in ram["ptmem"].items())
+        + " (floor 1.000)" if ram["ptmem"] else "not measured"])
+    times, lines = ram["ptdump"]
+    rows.append([f"ptdump kernel ({PTDUMP_SIZE}), host wall time",
+                 f"{times[0]:.0f} ms median ({times[1]:.0f}..{times[2]:.0f}), "
+                 f"{lines[0]:.0f} lines" if times else "not measured"])
+    return rows
 
 
 def section(title, fn, *args):
@@ -421,22 +792,34 @@ def timeline_part(boots, warmup):
 
 
 def main():
-    """Run the three parts, print the summary; exit 1 if any part failed to run."""
+    """Run the four parts, print the summary; exit 1 if any part failed to run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--boots", type=int, default=5, help="boots of each kernel (5)")
     parser.add_argument("--warmup", type=int, default=1, help="discarded boots first (1)")
+    parser.add_argument("--build", help="build directory (default: $CARTO_BUILD, $O, build/)")
+    parser.add_argument("--sizes", default=",".join(RAM_SIZES),
+                        help=f"RAM sizes for part 2, the first the baseline ({','.join(RAM_SIZES)})")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
+    set_build(build_dir(args.build))
+    ram_sizes = args.sizes.split(",")
+    for size in ram_sizes:
+        parse_size(size)
+    start = time.monotonic()
 
     timeline = section("Boot timeline under TCG (QEMU, -cdrom, -nic none)",
                        timeline_part, args.boots, args.warmup)
+    ram = section(f"Boot time against RAM size under TCG ({', '.join(ram_sizes)})",
+                  ram_part, args.boots, args.warmup, ram_sizes)
     lz4_line = section("lz4 decoder on the host: the stub's decompress.c vs liblz4",
                        report_lz4_bench)
     sizes = section("Compressed size: the payload in vmlinuz vs lz4 -l -9", report_sizes)
     figures, boot_failed = timeline if timeline else (None, True)
-    summary(figures, lz4_line, sizes)
-    ok = not boot_failed and lz4_line is not None and sizes is not None
-    print("\nbench: " + ("done" if ok else "FAILED (see above)"))
+    ram_figures, ram_failed = ram if ram else (None, True)
+    summary(figures, lz4_line, sizes, ram_figures)
+    ok = (not boot_failed and not ram_failed and lz4_line is not None and sizes is not None)
+    print(f"\nbench: {'done' if ok else 'FAILED (see above)'} in {time.monotonic() - start:.0f} s"
+          f" (build directory {rel(BUILD)})")
     return 0 if ok else 1
 
 

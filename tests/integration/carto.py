@@ -593,3 +593,372 @@ def lz4_sequences(block):
             ip += 1
     assert ip == end, "bad lz4 block"
     return seqs
+
+
+# ---------------------------------------------------------------------------------------------
+# Memory views (test_layout*, test_memory*, test_pagetables*): one carto per memory size, and
+# parsers for the BIOS-e820 lines, `memblock`, `ptdump`, `pagewalk`, `meminfo`, `buddyinfo`,
+# HMP `info tlb`, and the multiboot2 memory map as QEMU's memory holds it.
+
+MEM_SIZES = ("128M", "512M", "4G", "16G")
+
+PAGE_OFFSET = 0xffff880000000000
+START_KERNEL_MAP = 0xffffffff80000000
+VMEMMAP_START = 0xffffea0000000000
+CPU_ENTRY_AREA = 0xfffffe0000000000
+VSYSCALL_ADDR = 0xffffffffff600000
+FIXADDR_TOP = 0xffffffffff7ff000
+STRUCT_PAGE_SIZE = 64
+SZ_4K, SZ_2M, SZ_1G = 1 << 12, 1 << 21, 1 << 30
+LEVELS = ("pgd", "p4d", "pud", "pmd", "pte")
+LEVEL_SHIFT = {"pgd": 39, "pud": 30, "pmd": 21, "pte": 12}
+
+
+def is_canonical(va):
+    top = va >> 47
+    return top == 0 or top == (1 << 17) - 1
+
+
+def align_down(x, a):
+    return x & ~(a - 1)
+
+
+def align_up(x, a):
+    return (x + a - 1) & ~(a - 1)
+
+
+class Machine:
+    """A booted carto at one -m size, shared by the tests of that size (see conftest)."""
+
+    def __init__(self, carto, mem, boot_log):
+        self.carto = carto
+        self.mem = mem
+        self.boot_log = boot_log
+
+    def cmd(self, line, timeout=CMD_TIMEOUT):
+        return self.carto.cmd(line, timeout=timeout)
+
+    def hmp(self, line):
+        return self.carto.hmp(line)
+
+    def gva2gpa(self, va):
+        """QEMU's translation of va with the current CR3: the physical address, or None."""
+        out = self.hmp(f"gva2gpa {va:#x}").strip()
+        m = re.fullmatch(r"gpa: 0x([0-9a-f]+)", out)
+        if m:
+            return int(m.group(1), 16)
+        assert out == "Unmapped", f"HMP gva2gpa {va:#x}: {out!r}"
+        return None
+
+    def read_phys_qwords(self, pa, count):
+        """count little-endian u64 at guest-physical pa (HMP xp /Ngx)."""
+        out = self.hmp(f"xp /{count}gx {pa:#x}")
+        words = []
+        for line in out.splitlines():
+            m = re.match(r"^([0-9a-f]+):((?:\s+0x[0-9a-f]{16})+)\s*$", line)
+            if not m:
+                raise CartoError(f"HMP xp gave {out!r}")
+            words += [int(w, 16) for w in m.group(2).split()]
+        assert len(words) == count, out
+        return words
+
+    def read_phys(self, pa, count):
+        """count bytes at guest-physical pa."""
+        start = align_down(pa, 8)
+        n = (align_up(pa + count, 8) - start) // 8
+        data = b"".join(struct.pack("<Q", w) for w in self.read_phys_qwords(start, n))
+        return data[pa - start:pa - start + count]
+
+    def tlb(self):
+        """HMP `info tlb` as {page va: (pa, flags)}; flags is QEMU's 9 columns XGPDACTUW."""
+        return parse_info_tlb(self.hmp("info tlb"))
+
+    def cr3(self):
+        return self.carto.registers()["CR3"]
+
+
+# -- the memory map ---------------------------------------------------------------------------
+
+E820_RE = re.compile(r"^(?:\[[ \d.]+\] )?BIOS-e820: \[mem 0x([0-9a-f]{16})-0x([0-9a-f]{16})\] (.+)$",
+                     re.M)
+MB2_TYPES = {1: "usable", 2: "reserved", 3: "ACPI data", 4: "ACPI NVS", 5: "unusable"}
+
+
+def parse_e820(text):
+    """[(start, end inclusive, type name)] of the `BIOS-e820: [mem ...] type` lines."""
+    return [(int(a, 16), int(b, 16), t.strip()) for a, b, t in E820_RE.findall(text)]
+
+
+def merge_ranges(ranges):
+    """[(start, end inclusive)] sorted, overlapping and adjacent ones merged."""
+    out = []
+    for s, e in sorted(ranges):
+        if out and s <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def usable_ranges(e820):
+    return merge_ranges((s, e) for s, e, t in e820 if t == "usable")
+
+
+def pages_touching(ranges, size):
+    """The starts of every size-aligned page holding a byte of one of the (start, end) ranges."""
+    pages = set()
+    for s, e in ranges:
+        pages.update(range(align_down(s, size), e + 1, size))
+    return pages
+
+
+def multiboot2_mmap(machine, info_pa):
+    """
+    The multiboot2 memory map (tag 6) read from guest memory at info_pa with HMP xp, as
+    [(start, end inclusive, type name)]: what GRUB reported, independently of carto's parser.
+    """
+    total = struct.unpack("<I", machine.read_phys(info_pa, 4))[0]
+    assert 16 <= total <= 1 << 16, f"multiboot2 info size {total}"
+    info = machine.read_phys(info_pa, total)
+    off = 8
+    while off + 8 <= total:
+        typ, size = struct.unpack_from("<II", info, off)
+        if typ == 0:
+            break
+        if typ == 6:
+            entry_size = struct.unpack_from("<I", info, off + 8)[0]
+            out = []
+            for e in range(off + 16, off + size, entry_size):
+                base, length, etype = struct.unpack_from("<QQI", info, e)
+                out.append((base, base + length - 1, MB2_TYPES.get(etype, "reserved")))
+            return out
+        off += align_up(size, 8)
+    raise AssertionError("no memory map tag in the multiboot2 info")
+
+
+# -- memblock, meminfo, buddyinfo -------------------------------------------------------------
+
+def parse_memblock(text):
+    """`memblock` as {"memory": [(start, end incl)], "reserved": [(start, end incl, name)]}."""
+    out = {"memory": [], "reserved": []}
+    section = None
+    for line in text.splitlines():
+        m = re.match(r"^(memory|reserved): (\d+) regions, total 0x([0-9a-f]+)", line)
+        if m:
+            section = m.group(1)
+            continue
+        m = re.match(r"^\s+\d+: 0x([0-9a-f]{16})\.\.0x([0-9a-f]{16})(?: (.*))?$", line)
+        if m and section:
+            s, e = int(m.group(1), 16), int(m.group(2), 16)
+            out[section].append((s, e) if section == "memory" else (s, e, m.group(3) or ""))
+    return out
+
+
+MEMINFO_RE = re.compile(r"^([A-Za-z0-9_()]+):\s+(\d+) kB$")
+
+
+def parse_meminfo(text):
+    """`meminfo` as {label: kB}."""
+    out = {}
+    for line in text.splitlines():
+        m = MEMINFO_RE.match(line)
+        assert m, f"not a meminfo line: {line!r}"
+        out[m.group(1)] = int(m.group(2))
+    return out
+
+
+BUDDY_RE = re.compile(r"^Node 0, zone ([ \w]{8}) ((?:[ \d]{5}\d ){11})$")
+
+
+def parse_buddyinfo(text):
+    """`buddyinfo` as [(zone, [count per order 0..10])], in the printed order."""
+    zones = []
+    for line in text.splitlines():
+        m = BUDDY_RE.match(line)
+        assert m, f"not a buddyinfo line (Linux: 'Node 0, zone %8s ' then 11 x '%6lu '): {line!r}"
+        zones.append((m.group(1).strip(), [int(x) for x in m.group(2).split()]))
+    return zones
+
+
+# -- ptdump -----------------------------------------------------------------------------------
+
+PTDUMP_RE = re.compile(r"^0x([0-9a-f]{16})-0x([0-9a-f]{16})   ([ \d]{8}\d)([KMGTPE]) (.{30})"
+                       r"(pgd|p4d|pud|pmd|pte)$")
+PTDUMP_FLAGS = (("USR", "    "), ("RW", "ro "), ("PWT", "    "), ("PCD", "    "),
+                ("PSE", "    "), ("PAT", "    "), ("GLB", "    "), ("NX", "x  "))
+
+
+@dataclass(frozen=True)
+class PtRun:
+    start: int
+    end: int            # exclusive; 1 << 64 for a run up to the top
+    present: bool
+    flags: frozenset    # of USR RW PWT PCD PSE PAT GLB NX
+    level: str
+    header: str
+
+
+def ptdump_size(delta):
+    """The size column as Linux prints it: the largest unit that divides delta exactly."""
+    units = " KMGTPE"
+    u = 0
+    while delta & 1023 == 0 and u + 1 < len(units):
+        delta >>= 10
+        u += 1
+    return f"{delta:9d}{units[u]}"
+
+
+def ptdump_flags_text(present, flags):
+    if not present:
+        return " " * 30
+    text = ""
+    for name, absent in PTDUMP_FLAGS:
+        text += (name + " ")[:max(len(absent), len(name) + 1)] if name in flags else absent
+    return text
+
+
+def parse_ptdump(text):
+    """
+    `ptdump` output as [PtRun], checking Linux's format exactly: the header lines, and each
+    line rebuilt from its fields (range, size column, flag columns, level) equals the line.
+    """
+    runs, header = [], None
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = re.fullmatch(r"---\[ (.+) \]---", line)
+        if m:
+            header = m.group(1)
+            continue
+        m = PTDUMP_RE.match(line)
+        assert m, f"not a ptdump line: {line!r}"
+        start, end = int(m.group(1), 16), int(m.group(2), 16)
+        if end == 0:
+            end = 1 << 64
+        field = m.group(5)
+        present = field.strip() != ""
+        flags = frozenset(f for f in field.split() if f not in ("ro", "x"))
+        if present:
+            assert ("RW" in flags) != ("ro" in field.split()), line
+            assert ("NX" in flags) != ("x" in field.split()), line
+        assert ptdump_flags_text(present, flags) == field, \
+            f"flag columns not in Linux's layout: {line!r}"
+        assert end > start, line
+        assert f"{int(m.group(3)):9d}{m.group(4)}" == ptdump_size(end - start), \
+            f"size column {m.group(3).strip()}{m.group(4)} != {ptdump_size(end - start).strip()}: {line!r}"
+        runs.append(PtRun(start, end, present, flags, m.group(6), header))
+    return runs
+
+
+def ptdump_pages(runs, lo=0, hi=1 << 64):
+    """{page start: (size, PtRun)} of the present runs' pages inside [lo, hi)."""
+    size_of = {"pte": SZ_4K, "pmd": SZ_2M, "pud": SZ_1G, "p4d": 1 << 39, "pgd": 1 << 39}
+    pages = {}
+    for r in runs:
+        if not r.present or r.end <= lo or r.start >= hi:
+            continue
+        size = size_of[r.level]
+        for p in range(max(r.start, lo), min(r.end, hi), size):
+            pages[p] = (size, r)
+    return pages
+
+
+# -- pagewalk ---------------------------------------------------------------------------------
+
+@dataclass
+class Walk:
+    va: int
+    text: str
+    error: str = None        # a one-line refusal (non-canonical...)
+    cr3: int = None
+    region: str = None
+    steps: list = None       # [(level, index, table pa, raw entry, flags as printed)]
+    stopped: str = None      # the level whose entry is not present
+    size: int = None         # leaf page size in bytes
+    pa: int = None
+    base: int = None         # leaf page's physical base
+
+
+WALK_HEAD_RE = re.compile(r"^pagewalk 0x([0-9a-f]{16}) \(cr3 pa=0x([0-9a-f]+)\), region: (.*)$")
+WALK_STEP_RE = re.compile(r"^  (pgd|p4d|pud|pmd|pte)\s+index\s+(\d+) = va\[(\d+):(\d+)\] "
+                          r"\(0x([0-9a-f]+)\)\s+table pa=0x([0-9a-f]{16})\s+entry "
+                          r"0x([0-9a-f]{16})\s*(.*)$")
+WALK_LEAF_RE = re.compile(r"^  -> (\d+) KiB page at pa=0x([0-9a-f]+) \+ offset 0x([0-9a-f]+) = "
+                          r"pa 0x([0-9a-f]{16})$")
+WALK_STOP_RE = re.compile(r"^  -> not mapped: the (pgd|p4d|pud|pmd|pte) entry is not present$")
+
+
+def parse_pagewalk(va, text):
+    w = Walk(va=va, text=text, steps=[])
+    lines = [l for l in text.splitlines() if l.strip()]
+    if len(lines) == 1 and lines[0].startswith("pagewalk: "):
+        w.error = lines[0]
+        return w
+    m = WALK_HEAD_RE.match(lines[0]) if lines else None
+    assert m, f"pagewalk {va:#x}: no header line in {text!r}"
+    assert int(m.group(1), 16) == va, text
+    w.cr3, w.region = int(m.group(2), 16), m.group(3)
+    for line in lines[1:]:
+        if (s := WALK_STEP_RE.match(line)):
+            level, index = s.group(1), int(s.group(2))
+            hi, lo, bits = int(s.group(3)), int(s.group(4)), int(s.group(5), 16)
+            assert bits == index and hi - lo == 8 and lo == LEVEL_SHIFT[level], line
+            w.steps.append((level, index, int(s.group(6), 16), int(s.group(7), 16),
+                            frozenset(s.group(8).split())))
+        elif (s := WALK_LEAF_RE.match(line)):
+            w.size = int(s.group(1)) * 1024
+            w.base = int(s.group(2), 16)
+            assert int(s.group(3), 16) == va & (w.size - 1), line
+            w.pa = int(s.group(4), 16)
+        elif (s := WALK_STOP_RE.match(line)):
+            w.stopped = s.group(1)
+        else:
+            assert line.startswith("  p4d  (folded") or line.startswith("  user address"), \
+                f"pagewalk {va:#x}: unexpected line {line!r}"
+    assert (w.pa is None) != (w.stopped is None), f"pagewalk {va:#x}: neither leaf nor stop:\n{text}"
+    return w
+
+
+# -- HMP info tlb -----------------------------------------------------------------------------
+
+TLB_RE = re.compile(r"^([0-9a-f]{16}): ([0-9a-f]{16}) ([X-][G-][P-][D-][A-][C-][T-][U-][W-])$")
+TLB_TO_PTDUMP = {"X": "NX", "G": "GLB", "P": "PSE", "C": "PCD", "T": "PWT", "U": "USR", "W": "RW"}
+
+
+def parse_info_tlb(text):
+    out = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = TLB_RE.match(line)
+        assert m, f"not an info tlb line: {line!r}"
+        out[int(m.group(1), 16)] = (int(m.group(2), 16), m.group(3))
+    return out
+
+
+def tlb_flags(col):
+    """QEMU's XGPDACTUW column as the ptdump flag names it holds (A and D left out)."""
+    return frozenset(TLB_TO_PTDUMP[c] for c in col if c in TLB_TO_PTDUMP)
+
+
+def tlb_lookup(tlb, va):
+    """(page va, size, pa, flags column) of the info tlb line holding va, or None."""
+    for size in (SZ_4K, SZ_2M, SZ_1G):
+        page = align_down(va, size)
+        if page in tlb:
+            pa, col = tlb[page]
+            if size == SZ_4K and "P" in col:
+                continue
+            return page, size, pa, col
+    return None
+
+
+ENTRY_FLAG_BITS = {"RW": 1, "USR": 2, "PWT": 3, "PCD": 4, "GLB": 8, "NX": 63}
+
+
+def entry_flags(entry, leaf_level):
+    """The ptdump flag names set in a raw entry (PSE above the pte level, PAT in a 4K pte)."""
+    flags = {name for name, bit in ENTRY_FLAG_BITS.items() if entry >> bit & 1}
+    if leaf_level != "pte" and entry >> 7 & 1:
+        flags.add("PSE")
+    return frozenset(flags)
