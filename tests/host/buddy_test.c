@@ -288,7 +288,7 @@ static unsigned long pcp_pages(void)
  */
 static bool check_invariants(void)
 {
-	unsigned int failed_before = host_failed;
+	unsigned int failed_before = failed;
 	u8 *seen = calloc(max_pfn, 1);
 	unsigned long total = 0;
 	struct zone *zone;
@@ -402,7 +402,7 @@ static bool check_invariants(void)
 	CHECK(!host_irqs_off);
 out:
 	free(seen);
-	return host_failed == failed_before;
+	return failed == failed_before;
 }
 
 /* After everything is freed and drained: the free lists of the start, block by block. */
@@ -1037,6 +1037,5 @@ int main(void)
 	test_buddyinfo();
 	test_random();
 	test_boot_scaling();
-	printf("buddy: %u passed, %u failed\n", host_passed, host_failed);
-	return host_failed ? 1 : 0;
+	return check_summary("buddy");
 }

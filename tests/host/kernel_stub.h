@@ -196,30 +196,7 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
-/* ---------------------------------------------------------------- checks */
-unsigned int host_passed, host_failed;
-
-static inline bool host_check(bool ok, const char *what, const char *file, int line)
-{
-	if (ok) {
-		host_passed++;
-	} else {
-		host_failed++;
-		printf("FAIL %s:%d: %s\n", file, line, what);
-	}
-	return ok;
-}
-
-#define CHECK(cond) host_check(!!(cond), #cond, __FILE__, __LINE__)
-/* An expression: true when equal; prints both values when not. */
-#define CHECK_EQ(a, b)                                                                         \
-	({                                                                                     \
-		unsigned long long _a = (unsigned long long)(a), _b = (unsigned long long)(b); \
-		bool _ok = host_check(_a == _b, #a " == " #b, __FILE__, __LINE__);             \
-		if (!_ok)                                                                      \
-			printf("     got 0x%llx, want 0x%llx\n", _a, _b);                      \
-		_ok;                                                                           \
-	})
+#include "check.h"
 
 /* A fixed-seed generator (splitmix64), so every run does the same operations. */
 u64 host_rng_state;

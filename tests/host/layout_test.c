@@ -35,33 +35,7 @@
 #define REF_MAX_ROWS 64
 #define REF_LINE 256
 
-static unsigned int passed, failed;
-
-/* check - count one result; print the failing expression and where. */
-static bool check(bool ok, const char *what, const char *file, int line)
-{
-	if (ok) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL %s:%d: %s\n", file, line, what);
-	}
-	return ok;
-}
-
-#define CHECK(cond) check(!!(cond), #cond, __FILE__, __LINE__)
-#define CHECK_EQ(a, b)                                                    \
-	do {                                                              \
-		unsigned long long _a = (a), _b = (b);                    \
-		if (!check(_a == _b, #a " == " #b, __FILE__, __LINE__))   \
-			printf("     got 0x%llx, want 0x%llx\n", _a, _b); \
-	} while (0)
-#define CHECK_STR(a, b)                                                                    \
-	do {                                                                               \
-		const char *_a = (a), *_b = (b);                                           \
-		if (!check(_a && _b && !strcmp(_a, _b), #a " == " #b, __FILE__, __LINE__)) \
-			printf("     got \"%s\", want \"%s\"\n", _a ? _a : "(null)", _b);  \
-	} while (0)
+#include "check.h"
 
 /* ------------------------------------------------------------- the reference, parsed */
 
@@ -549,6 +523,5 @@ int main(int argc, char **argv)
 	layout_test_markers();
 	layout_test_generated();
 	layout_test_linux_facts();
-	printf("layout: %u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_summary("layout");
 }

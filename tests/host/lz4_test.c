@@ -37,35 +37,7 @@
 #define UNTOUCHED_BYTE 0x5a
 #define MIB (1UL << 20)
 
-static unsigned int passed, failed;
-
-/* check - count one result; print the failing expression and where. */
-static bool check(bool ok, const char *what, const char *file, int line)
-{
-	if (ok) {
-		passed++;
-	} else {
-		failed++;
-		if (failed <= 50)
-			printf("FAIL %s:%d: %s\n", file, line, what);
-	}
-	return ok;
-}
-
-#define CHECK(cond) check(!!(cond), #cond, __FILE__, __LINE__)
-#define CHECK_EQ(a, b)                                                                  \
-	do {                                                                            \
-		unsigned long long _a = (a), _b = (b);                                  \
-		if (!check(_a == _b, #a " == " #b, __FILE__, __LINE__) && failed <= 50) \
-			printf("     got %llu, want %llu\n", _a, _b);                   \
-	} while (0)
-#define CHECK_STR(a, b)                                                                      \
-	do {                                                                                 \
-		const char *_a = (a), *_b = (b);                                             \
-		if (!check(_a && _b && !strcmp(_a, _b), #a " == " #b, __FILE__, __LINE__) && \
-		    failed <= 50)                                                            \
-			printf("     got \"%s\", want \"%s\"\n", _a ? _a : "(null)", _b);    \
-	} while (0)
+#include "check.h"
 
 static void die(const char *what)
 {
@@ -390,7 +362,7 @@ static void run_expect(enum kind k, const u8 *in, size_t len, size_t cap, const 
 
 	run(k, in, len, cap, &r);
 	if (!check(!r.ret && r.len == n && !memcmp(r.out, want, n), what, __FILE__, __LINE__) &&
-	    failed <= 50)
+	    check_printing())
 		printf("     %s: ret %d (%s at %lu), %zu of %zu bytes\n", kind_name[k], r.ret,
 		       r.ret ? r.err.reason : "-", r.err.offset, r.len, n);
 	free(r.out);
@@ -1177,6 +1149,5 @@ int main(int argc, char **argv)
 	printf("lz4: decoded by liblz4, rejected by carto on purpose: %u with a zero offset, %u "
 	       "with fewer than 5 last literals\n",
 	       stricter_zero_offset, stricter_last_literals);
-	printf("lz4: %u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_summary("lz4");
 }

@@ -50,7 +50,7 @@ static bool regions_are(const struct memblock_type *type, const struct range *wa
 		total += want[i].end - want[i].base;
 	}
 	ok = ok && type->total_size == total;
-	if (!host_check(ok, "regions as expected", __FILE__, line)) {
+	if (!check(ok, "regions as expected", __FILE__, line)) {
 		printf("     %s has %lu regions, total 0x%llx:\n", type->name, type->cnt,
 		       type->total_size);
 		for (unsigned long i = 0; i < type->cnt; i++)
@@ -156,7 +156,7 @@ static void test_qemu_map(void)
 		     "reserved: 2 regions, total 0x0000000000334567 (3281K)\n"
 		     "   0: 0x0000000000000000..0x00000000000fffff low 1M\n"
 		     "   1: 0x0000000001000000..0x0000000001234566 kernel\n"));
-	if (host_failed)
+	if (failed)
 		fputs(host_console.buf, stdout);
 }
 
@@ -502,14 +502,14 @@ static u64 model_alloc(u64 size, u64 align, u64 start, u64 end)
 static void test_random_model(void)
 {
 	struct memblock_region mem_before[INIT_MEMBLOCK_REGIONS], rsv_before[INIT_MEMBLOCK_REGIONS];
-	unsigned long nomem = 0, allocs = 0, ok_before = host_failed;
+	unsigned long nomem = 0, allocs = 0, ok_before = failed;
 
 	reset();
 	memset(model_mem, 0, sizeof(model_mem));
 	memset(model_rsv, 0, sizeof(model_rsv));
 	host_rng_state = 0x6d656d626c6f636bULL;
 
-	for (unsigned long op = 0; op < RANDOM_OPS && host_failed == ok_before; op++) {
+	for (unsigned long op = 0; op < RANDOM_OPS && failed == ok_before; op++) {
 		u64 c0 = host_rand_below(NCELLS),
 		    n = 1 + host_rand_below(host_rand() & 1 ? 16 : 600);
 		u64 base = c0 * CELL, size = min(n, NCELLS - c0) * CELL;
@@ -613,6 +613,5 @@ int main(void)
 	test_alloc_range();
 	test_free_ranges();
 	test_random_model();
-	printf("memblock: %u passed, %u failed\n", host_passed, host_failed);
-	return host_failed ? 1 : 0;
+	return check_summary("memblock");
 }

@@ -21,33 +21,7 @@
 #define FUZZ_SEED 0x6d623266757a7aULL
 #define BUILDER_CAP 1024
 
-static unsigned int passed, failed;
-
-/* check - count one result; print the failing expression and where. */
-static bool check(bool ok, const char *what, const char *file, int line)
-{
-	if (ok) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL %s:%d: %s\n", file, line, what);
-	}
-	return ok;
-}
-
-#define CHECK(cond) check(!!(cond), #cond, __FILE__, __LINE__)
-#define CHECK_EQ(a, b)                                                    \
-	do {                                                              \
-		unsigned long long _a = (a), _b = (b);                    \
-		if (!check(_a == _b, #a " == " #b, __FILE__, __LINE__))   \
-			printf("     got 0x%llx, want 0x%llx\n", _a, _b); \
-	} while (0)
-#define CHECK_STR(a, b)                                                                    \
-	do {                                                                               \
-		const char *_a = (a), *_b = (b);                                           \
-		if (!check(_a && _b && !strcmp(_a, _b), #a " == " #b, __FILE__, __LINE__)) \
-			printf("     got \"%s\", want \"%s\"\n", _a ? _a : "(null)", _b);  \
-	} while (0)
+#include "check.h"
 
 /* ------------------------------------------------------------------ builder */
 
@@ -972,6 +946,5 @@ int main(void)
 
 	for (i = 0; mb2_test_cases[i]; i++)
 		mb2_test_cases[i]();
-	printf("multiboot2: %u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_summary("multiboot2");
 }

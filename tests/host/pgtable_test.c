@@ -27,39 +27,7 @@
 #define RANDOM_EPOCH 10000 /* operations on one tree, before starting a fresh one */
 #define RANDOM_SEED 0x7067746162756c65ULL
 
-static unsigned int passed, failed;
-
-/* check - count one result; print the failing expression and where. */
-static bool check(bool ok, const char *what, const char *file, int line)
-{
-	if (ok) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL %s:%d: %s\n", file, line, what);
-	}
-	return ok;
-}
-
-#define CHECK(cond) check(!!(cond), #cond, __FILE__, __LINE__)
-#define CHECK_EQ(a, b)                                                    \
-	do {                                                              \
-		unsigned long long _a = (a), _b = (b);                    \
-		if (!check(_a == _b, #a " == " #b, __FILE__, __LINE__))   \
-			printf("     got 0x%llx, want 0x%llx\n", _a, _b); \
-	} while (0)
-#define CHECK_INT(a, b)                                                 \
-	do {                                                            \
-		long _a = (a), _b = (b);                                \
-		if (!check(_a == _b, #a " == " #b, __FILE__, __LINE__)) \
-			printf("     got %ld, want %ld\n", _a, _b);     \
-	} while (0)
-#define CHECK_STR(a, b)                                                                    \
-	do {                                                                               \
-		const char *_a = (a), *_b = (b);                                           \
-		if (!check(_a && _b && !strcmp(_a, _b), #a " == " #b, __FILE__, __LINE__)) \
-			printf("     got \"%s\", want \"%s\"\n", _a ? _a : "(null)", _b);  \
-	} while (0)
+#include "check.h"
 
 /* ------------------------------------------------------------ the model's own constants */
 
@@ -1647,9 +1615,8 @@ int main(void)
 	mh_init(&M.tables, 14);
 	for (unsigned int i = 0; pgtable_test_cases[i]; i++)
 		pgtable_test_cases[i]();
-	printf("pgtable: %u passed, %u failed\n", passed, failed);
 	free(M.pages.v);
 	free(M.tables.v);
 	free(fake_mem);
-	return failed ? 1 : 0;
+	return check_summary("pgtable");
 }
