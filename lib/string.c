@@ -2,12 +2,22 @@
 /* String and memory functions for the kernel and the boot stub (no libc in either). */
 #include <linux/string.h>
 
-/* Copies go through rep movsb: fast on every CPU with ERMS, and what QEMU's TCG does best. */
+/*
+ * Copies and fills go through string instructions, eight bytes at a time then the tail:
+ * fast on real CPUs, and under QEMU's TCG, which runs rep movs/stos one element per step,
+ * eight times fewer steps than byte strings.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
+	size_t words = n / 8, tail = n % 8;
 
-	asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	asm volatile("rep movsq\n\t"
+		     "mov %3, %%rcx\n\t"
+		     "rep movsb"
+		     : "+D"(dst), "+S"(src), "+c"(words)
+		     : "r"(tail)
+		     : "memory");
 	return ret;
 }
 
@@ -28,8 +38,15 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *s, int c, size_t n)
 {
 	void *ret = s;
+	unsigned long pattern = 0x0101010101010101UL * (unsigned char)c;
+	size_t words = n / 8, tail = n % 8;
 
-	asm volatile("rep stosb" : "+D"(s), "+c"(n) : "a"(c) : "memory");
+	asm volatile("rep stosq\n\t"
+		     "mov %3, %%rcx\n\t"
+		     "rep stosb"
+		     : "+D"(s), "+c"(words)
+		     : "a"(pattern), "r"(tail)
+		     : "memory");
 	return ret;
 }
 

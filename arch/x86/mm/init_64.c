@@ -38,6 +38,9 @@ extern const char _text[], _etext[], __start_rodata[], _erodata[], _sdata[], _en
 extern const u8 __vsyscall_page[];
 extern struct mb2_info boot_mb2;
 
+/* Where boot-time page tables come from: this much above the image (64 TiB needs 32 MiB). */
+#define EARLY_PGTABLE_WINDOW (64UL << 20)
+
 static bool direct_map_live; /* CR3 is init_top_pgt: tables are reached through __va() */
 static bool buddy_live; /* page-table pages come from the buddy allocator */
 static phys_addr_t direct_map_end; /* first byte past the direct map's highest page */
@@ -58,7 +61,15 @@ phys_addr_t pt_alloc_table(void)
 
 		return page ? __pa(page) : 0;
 	}
-	pa = memblock_alloc_range(PAGE_SIZE, PAGE_SIZE, 0, KERNEL_IMAGE_SIZE);
+	/*
+	 * Just above the image first: memory the stub wrote only as data. The top of low RAM,
+	 * where memblock would look first, is where GRUB ran, and QEMU's TCG pays for every
+	 * store to a page it still holds translated code for.
+	 */
+	pa = memblock_alloc_range(PAGE_SIZE, PAGE_SIZE, __pa_symbol(_end),
+				  __pa_symbol(_end) + EARLY_PGTABLE_WINDOW);
+	if (!pa)
+		pa = memblock_alloc_range(PAGE_SIZE, PAGE_SIZE, 0, KERNEL_IMAGE_SIZE);
 	if (pa)
 		memset(pt_table_va(pa), 0, PAGE_SIZE);
 	return pa;
