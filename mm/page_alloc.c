@@ -38,6 +38,7 @@
 #include <linux/spinlock.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
+#include <asm/pgtable_types.h>
 #include <linux/gfp.h>
 #include <linux/timekeeping.h>
 
@@ -922,6 +923,11 @@ void show_page(unsigned long pfn)
 	unsigned long flags;
 	bool deferred;
 
+	if (pfn > PHYS_PFN(__PHYSICAL_MASK)) {
+		con_printf("page: pfn 0x%lx is beyond the %d-bit physical address space\n", pfn,
+			   __PHYSICAL_MASK_SHIFT);
+		return;
+	}
 	if (!pfn_valid(pfn)) {
 		con_printf("page: pfn 0x%lx (pa=0x%016llx) is not RAM: no struct page\n", pfn,
 			   PFN_PHYS(pfn));

@@ -634,9 +634,17 @@ class Machine:
         self.carto = carto
         self.mem = mem
         self.boot_log = boot_log
+        self.broken = None
 
     def cmd(self, line, timeout=CMD_TIMEOUT):
-        return self.carto.cmd(line, timeout=timeout)
+        """carto.cmd(); once a command got no prompt back, the later ones fail at once."""
+        if self.broken:
+            raise CartoError(f"carto -m {self.mem} stopped answering earlier, at {self.broken}")
+        try:
+            return self.carto.cmd(line, timeout=timeout)
+        except CartoError:
+            self.broken = repr(line)
+            raise
 
     def hmp(self, line):
         return self.carto.hmp(line)
@@ -644,7 +652,7 @@ class Machine:
     def gva2gpa(self, va):
         """QEMU's translation of va with the current CR3: the physical address, or None."""
         out = self.hmp(f"gva2gpa {va:#x}").strip()
-        m = re.fullmatch(r"gpa: 0x([0-9a-f]+)", out)
+        m = re.fullmatch(r"gpa: (0x[0-9a-f]+|0)", out)
         if m:
             return int(m.group(1), 16)
         assert out == "Unmapped", f"HMP gva2gpa {va:#x}: {out!r}"
@@ -679,8 +687,8 @@ class Machine:
 
 # -- the memory map ---------------------------------------------------------------------------
 
-E820_RE = re.compile(r"^(?:\[[ \d.]+\] )?BIOS-e820: \[mem 0x([0-9a-f]{16})-0x([0-9a-f]{16})\] (.+)$",
-                     re.M)
+E820_RE = re.compile(r"^(?:\[[ \d.]+\] )?BIOS-e820: "
+                     r"\[mem 0x([0-9a-f]{16})-0x([0-9a-f]{16})\] (.+)$", re.M)
 MB2_TYPES = {1: "usable", 2: "reserved", 3: "ACPI data", 4: "ACPI NVS", 5: "unusable"}
 
 
@@ -813,7 +821,7 @@ def ptdump_flags_text(present, flags):
         return " " * 30
     text = ""
     for name, absent in PTDUMP_FLAGS:
-        text += (name + " ")[:max(len(absent), len(name) + 1)] if name in flags else absent
+        text += name + " " if name in flags else absent
     return text
 
 
@@ -844,8 +852,9 @@ def parse_ptdump(text):
         assert ptdump_flags_text(present, flags) == field, \
             f"flag columns not in Linux's layout: {line!r}"
         assert end > start, line
-        assert f"{int(m.group(3)):9d}{m.group(4)}" == ptdump_size(end - start), \
-            f"size column {m.group(3).strip()}{m.group(4)} != {ptdump_size(end - start).strip()}: {line!r}"
+        want = ptdump_size(end - start)
+        assert f"{int(m.group(3)):9d}{m.group(4)}" == want, \
+            f"size column {m.group(3).strip()}{m.group(4)} != {want.strip()}: {line!r}"
         runs.append(PtRun(start, end, present, flags, m.group(6), header))
     return runs
 
@@ -915,7 +924,8 @@ def parse_pagewalk(va, text):
         else:
             assert line.startswith("  p4d  (folded") or line.startswith("  user address"), \
                 f"pagewalk {va:#x}: unexpected line {line!r}"
-    assert (w.pa is None) != (w.stopped is None), f"pagewalk {va:#x}: neither leaf nor stop:\n{text}"
+    assert (w.pa is None) != (w.stopped is None), \
+        f"pagewalk {va:#x}: neither a leaf nor a stop:\n{text}"
     return w
 
 
@@ -962,3 +972,75 @@ def entry_flags(entry, leaf_level):
     if leaf_level != "pte" and entry >> 7 & 1:
         flags.add("PSE")
     return frozenset(flags)
+
+
+# -- the layout table (Linux v4.19 Documentation/x86/x86_64/mm.txt) ----------------------------
+
+MM_TABLE_NAME = "linux-4.19-x86_64-mm-table.txt"
+LAYOUT_ROW_RE = re.compile(r"^([0-9a-f]{16}) - ([0-9a-f]{16}) \(([^)]*)\)\s+(\S.*)$")
+FIXMAP_ROW_RE = re.compile(r"^\[fixmap start\]\s+- ([0-9a-f]{16}) (\S.*)$")
+
+
+def mm_table_reference():
+    """The reference table: tests/data's copy if there is one, else the shared reference."""
+    for path in (ROOT / "tests" / "data" / MM_TABLE_NAME,
+                 ROOT.parent / "shared" / "reference" / MM_TABLE_NAME):
+        if path.is_file():
+            return path
+    raise FileNotFoundError(MM_TABLE_NAME)
+
+
+def mm_table_parts(text):
+    """
+    (4-level part, 5-level part) of the reference as lists of lines: each from its
+    `Virtual memory map with N level page tables:` header, the 4-level one up to the blank
+    line before the 5-level header, the 5-level one to the end (trailing blank lines dropped).
+    """
+    lines = text.splitlines()
+    i4 = lines.index("Virtual memory map with 4 level page tables:")
+    i5 = lines.index("Virtual memory map with 5 level page tables:")
+    four, five = lines[i4:i5], lines[i5:]
+    assert four[-1] == "", "no blank line before the 5-level header"
+    for part in (four, five):
+        while part and part[-1] == "":
+            part.pop()
+    return four, five
+
+
+def layout_rows(lines):
+    """[(start or None, end inclusive, name)] of a table part's address rows."""
+    rows = []
+    for line in lines:
+        if (m := LAYOUT_ROW_RE.match(line)):
+            rows.append((int(m.group(1), 16), int(m.group(2), 16), m.group(4)))
+        elif (m := FIXMAP_ROW_RE.match(line)):
+            rows.append((None, int(m.group(1), 16), m.group(2)))
+    return rows
+
+
+def layout_region(rows, va):
+    """The name of the row with an explicit range that holds va, or None."""
+    for start, end, name in rows:
+        if start is not None and start <= va <= end:
+            return name
+    return None
+
+
+def page_table_pages(machine, cr3):
+    """
+    The physical addresses of the page-table pages reachable from CR3 below the top level
+    (pud, pmd and pte tables), read from guest memory with HMP xp: QEMU's own count.
+    """
+    found = []
+
+    def walk(table, depth):          # depth 0: pgd, 1: pud, 2: pmd
+        for e in machine.read_phys_qwords(table, 512):
+            if not e & 1 or (depth > 0 and e & 0x80):
+                continue
+            child = e & 0x000ffffffffff000
+            found.append(child)
+            if depth < 2:
+                walk(child, depth + 1)
+
+    walk(cr3 & 0x000ffffffffff000, 0)
+    return found

@@ -9,6 +9,8 @@ Fixtures for the integration tests:
                killed at the test's end
   variant_iso  build (once per session) an ISO with another vmlinuz and/or command line
   system_map, vmlinux_elf   the oracles read from the build
+  machine      a carto booted at each of -m 128M, 512M, 4G, 16G (session scope, one at a
+               time), for test_layout*, test_memory*, test_pagetables*
 """
 
 import hashlib
@@ -21,7 +23,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from carto import Carto, Elf64, default_build, make_iso, read_system_map  # noqa: E402
+from carto import (MEM_SIZES, Carto, Elf64, Machine, default_build, make_iso,  # noqa: E402
+                   read_system_map)
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +98,18 @@ def carto(booted):
 @pytest.fixture(scope="module")
 def boot_log(booted):
     return booted[1]
+
+
+@pytest.fixture(scope="session", params=MEM_SIZES)
+def machine(build, request):
+    """
+    A carto booted at each of -m 128M, 512M, 4G, 16G (carto.Machine), shared by every test
+    of that size in test_layout*, test_memory* and test_pagetables*: pytest runs those tests
+    size by size, so one of these QEMUs runs at a time.
+    """
+    c = Carto(build, mem=request.param, name=f"mem-{request.param}").start()
+    try:
+        log = c.wait_prompt()
+        yield Machine(c, request.param, log)
+    finally:
+        c.close()

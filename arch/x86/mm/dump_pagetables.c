@@ -18,6 +18,7 @@ struct pg_state {
 	enum pt_level level; /* of the run being grouped; PT_NR_LEVELS before the first */
 	unsigned long prot, eff; /* its flags and effective flags */
 	unsigned long start_address, current_address;
+	unsigned long range_start; /* a run starts no lower: ptdump START END cuts at START */
 	const struct addr_marker *marker;
 	unsigned long eff_above[PT_NR_LEVELS]; /* effective flags of the tables we are in */
 	bool print, check_wx, started;
@@ -102,7 +103,7 @@ static void note_page(struct pg_state *st, unsigned long address, unsigned long 
 	} else {
 		return;
 	}
-	st->start_address = address;
+	st->start_address = max(address, st->range_start);
 	st->prot = prot;
 	st->eff = eff;
 	st->level = level;
@@ -139,6 +140,7 @@ static unsigned long walk_state(struct pg_state *st, phys_addr_t pgd_pa, unsigne
 {
 	st->level = PT_NR_LEVELS;
 	st->marker = address_markers;
+	st->range_start = start;
 	pt_walk(pgd_pa, start, last, ptdump_visit, st);
 	/* Flush the last run, ending just past `last` (0 at the top of the space). */
 	note_page(st, last + 1, ~0UL, 0, PT_NR_LEVELS - 1);

@@ -8,6 +8,7 @@
 #include <linux/uaccess.h>
 #include <asm/extable.h>
 #include <asm/ptrace.h>
+#include <asm/special_insns.h>
 
 extern struct exception_table_entry __start___ex_table[], __stop___ex_table[];
 
@@ -78,7 +79,23 @@ bool fixup_exception(struct pt_regs *regs)
 DEFINE_NOFAULT_LOAD(u8, b)
 DEFINE_NOFAULT_LOAD(u64, q)
 
+static long __copy_nofault(void *dst, const void *src, size_t size);
+
+/*
+ * A debugger's read: whatever the CPU maps is readable, user-accessible pages too (the
+ * vsyscall page), so SMAP is lifted for the copy. Faults end it with -EFAULT.
+ */
 long copy_from_kernel_nofault(void *dst, const void *src, size_t size)
+{
+	long err;
+
+	stac();
+	err = __copy_nofault(dst, src, size);
+	clac();
+	return err;
+}
+
+static long __copy_nofault(void *dst, const void *src, size_t size)
 {
 	const u8 *s = src;
 	u8 *d = dst;

@@ -41,6 +41,7 @@ extern struct mb2_info boot_mb2;
 /* Where boot-time page tables come from: this much above the image (64 TiB needs 32 MiB). */
 #define EARLY_PGTABLE_WINDOW (64UL << 20)
 
+bool smap_enabled;
 static bool direct_map_live; /* CR3 is init_top_pgt: tables are reached through __va() */
 static bool buddy_live; /* page-table pages come from the buddy allocator */
 static phys_addr_t direct_map_end; /* first byte past the direct map's highest page */
@@ -181,6 +182,24 @@ static void map_vmemmap(void)
 	}
 }
 
+/*
+ * The tables above the vsyscall page get _PAGE_USER too (Linux's
+ * set_vsyscall_pgtable_user_bits()), so a user access reaches the leaf's protection.
+ */
+static void set_vsyscall_pgtable_user_bits(void)
+{
+	struct pt_translation t;
+
+	pt_translate(init_pgd_pa(), VSYSCALL_ADDR, &t);
+	for (int i = 0; i < t.nr_steps; i++) {
+		const struct pt_entry *e = &t.steps[i];
+		unsigned long *table = pt_table_va(e->table_pa);
+
+		if (e->level != PT_P4D && e->present && !e->leaf)
+			table[e->index] |= _PAGE_USER;
+	}
+}
+
 static void map_fixmap(void)
 {
 	/* The tables for every slot, so __set_fixmap() never allocates. */
@@ -190,6 +209,7 @@ static void map_fixmap(void)
 			panic("x86/mm: no memory for the fixmap's page tables");
 	map_or_panic(__fix_to_virt(VSYSCALL_PAGE), __pa_symbol(__vsyscall_page), PAGE_SIZE,
 		     PAGE_KERNEL_VVAR, PAGE_SIZE, "the vsyscall page");
+	set_vsyscall_pgtable_user_bits();
 }
 
 static void enable_cpu_protections(void)
@@ -206,6 +226,7 @@ static void enable_cpu_protections(void)
 			cr4 |= X86_CR4_SMAP;
 	}
 	write_cr4(cr4);
+	smap_enabled = cr4 & X86_CR4_SMAP;
 	write_cr0(read_cr0() | X86_CR0_WP);
 	pr_info("CR4 PGE%s%s, CR0 WP, EFER NX on\n", (cr4 & X86_CR4_SMEP) ? " SMEP" : "",
 		(cr4 & X86_CR4_SMAP) ? " SMAP" : "");

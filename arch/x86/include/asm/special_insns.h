@@ -92,6 +92,21 @@ static inline void safe_halt(void)
 	asm volatile("sti; hlt" : : : "memory");
 }
 
+/* SMAP: the kernel may touch user-accessible pages only between stac and clac. */
+extern bool smap_enabled;
+
+static inline void stac(void)
+{
+	if (smap_enabled)
+		asm volatile("stac" : : : "memory");
+}
+
+static inline void clac(void)
+{
+	if (smap_enabled)
+		asm volatile("clac" : : : "memory");
+}
+
 static inline void cpu_relax(void)
 {
 	asm volatile("pause" : : : "memory");
