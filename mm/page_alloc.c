@@ -769,8 +769,9 @@ static void mem_init_print_info(u64 ns)
 /*
  * mem_init - hand every free memblock range to the buddy allocator. Once, after memblock
  * is final and the vmemmap is mapped; memblock refuses allocations afterwards. The work
- * is per unit and per memblock region, not per page: a whole free unit costs one struct
- * page write, and only the units where free and reserved memory meet are walked.
+ * is per unit and per memblock region, not per page: a whole free unit costs two bitmap
+ * bits and no struct page write, and only the units where free and reserved memory meet
+ * are walked.
  */
 void mem_init(void)
 {

@@ -2,7 +2,7 @@
 # Install the Debian packages carto's build, tests and tools need; a fast no-op when present.
 set -e
 PKGS="gcc make binutils nasm lz4 liblz4-dev grub-pc-bin grub-common xorriso mtools
-qemu-system-x86 qemu-utils gdb python3 python3-pytest python3-pexpect"
+qemu-system-x86 qemu-utils gdb python3 python3-pytest python3-pexpect python3-docutils"
 
 missing=""
 for p in $PKGS; do
