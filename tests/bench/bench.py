@@ -829,6 +829,20 @@ def timeline_part(boots, warmup):
     return figures, failed
 
 
+# ---------------------------------------------------------------------------------------------
+# GDB helpers: lx-ptdump under gdb at 16G (tests/bench/gdb_bench.py, which also runs alone)
+
+
+def gdb_part():
+    """Run tests/bench/gdb_bench.py on BUILD: it prints its report; returns its summary line."""
+    sys.path.insert(0, str(ROOT / "tests" / "bench"))
+    import gdb_bench  # noqa: E402 - beside this file
+    try:
+        return gdb_bench.main(BUILD)
+    except RuntimeError as err:
+        raise Failure(str(err)) from None
+
+
 def main():
     """Run the four parts, print the summary; exit 1 if any part failed to run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -851,9 +865,11 @@ def main():
     lz4_line = section("lz4 decoder on the host: the stub's decompress.c vs liblz4",
                        report_lz4_bench)
     sizes = section("Compressed size: the payload in vmlinuz vs lz4 -l -9", report_sizes)
+    gdb_line = section("GDB: lx-ptdump of the kernel half under gdb at 16G", gdb_part)
     figures, boot_failed = timeline if timeline else (None, True)
     ram_figures, ram_failed = ram if ram else (None, True)
     summary(figures, lz4_line, sizes, ram_figures)
+    print(f"  lx-ptdump under gdb (16G, gdb_bench.py)  {gdb_line or 'failed'}")
     ok = (not boot_failed and not ram_failed and lz4_line is not None and sizes is not None)
     print(f"\nbench: {'done' if ok else 'FAILED (see above)'} in {time.monotonic() - start:.0f} s"
           f" (build directory {rel(BUILD)})")
