@@ -60,9 +60,10 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *size, unsigned lo
 	i = find_index(addr);
 	if (i < 0)
 		return NULL;
-	/* Several names at one address: take the first, as Linux does. */
-	while (i > 0 && kallsyms_addresses[i - 1] == kallsyms_addresses[i])
-		i--;
+	/* Several names at one address: the one with a size (a function, not a linker label). */
+	for (long j = i - 1; j >= 0 && kallsyms_addresses[j] == kallsyms_addresses[i]; j--)
+		if (kallsyms_sizes[j] > kallsyms_sizes[i])
+			i = j;
 	if (offset)
 		*offset = addr - kallsyms_addresses[i];
 	return kallsyms_symbol(i, NULL, size, type);

@@ -144,7 +144,10 @@ static void monitor_write(void *ctx __maybe_unused, const char *s, size_t len)
 	console_write(s, len);
 }
 
-/* The next byte from COM1; sleeps until the UART interrupt brings one. */
+/*
+ * The next byte from COM1, sleeping until the UART interrupt brings one. The check runs
+ * with interrupts off so that a byte arriving after it still wakes the halt.
+ */
 static int monitor_getc(void)
 {
 	int c;
@@ -154,7 +157,7 @@ static int monitor_getc(void)
 		c = serial8250_getc();
 		if (c >= 0)
 			break;
-		safe_halt(); /* sti;hlt: a byte arriving after the check still wakes us */
+		safe_halt(); /* sti;hlt: no window between enabling interrupts and halting */
 	}
 	local_irq_enable();
 	return c;

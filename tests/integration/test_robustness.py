@@ -106,3 +106,24 @@ def test_still_sane(carto, banner):
     assert carto.cmd("version") == banner
     assert carto.cmd("help x").splitlines()[0] == "usage: x ADDR [COUNT]"
     assert carto.cmd("foo") == "carto: unknown command 'foo' (try 'help')\n"
+
+
+def test_flood_loses_nothing(carto):
+    """
+    2,000 distinct unknown commands in one burst, about 14 KiB: over three times the UART
+    receive ring, sent without waiting. Flow control (a full ring pauses reception; the
+    bytes wait in QEMU) must deliver every byte: all 2,000 error lines come back, in order.
+    A writer thread sends while this one reads, as a terminal would.
+    """
+    import threading
+
+    names = [f"zz{i:05d}" for i in range(2000)]
+    burst = "".join(n + "\r" for n in names).encode()
+    writer = threading.Thread(target=carto.send, args=(burst,))
+    writer.start()
+    for n in names:
+        carto.expect_exact(f"carto: unknown command '{n}' (try 'help')\r\n", timeout=120)
+    writer.join(timeout=60)
+    assert not writer.is_alive()
+    carto.wait_prompt()
+    assert carto.cmd("version").startswith("carto version ")

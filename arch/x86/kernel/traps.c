@@ -168,8 +168,10 @@ static void oops_end(struct pt_regs *regs)
 	oops_depth--;
 	if (!recover_fn || irq_depth || oops_depth)
 		panic("Fatal exception%s", irq_depth ? " in interrupt" : "");
+	/* Enter as if called: a null return address on a 16-byte aligned stack top. */
 	regs->ip = (unsigned long)recover_fn;
-	regs->sp = (unsigned long)recover_sp;
+	regs->sp = (unsigned long)recover_sp - sizeof(unsigned long);
+	*(unsigned long *)regs->sp = 0;
 	regs->bp = 0;
 	regs->cs = __KERNEL_CS;
 	regs->ss = __KERNEL_DS;
