@@ -21,7 +21,7 @@
 /* "cmd: 0x...: why" for an address that cannot be read; returns -EINVAL or -EFAULT. */
 static int bad_addr(const char *cmd, unsigned long addr)
 {
-	if (!monitor_addr_canonical(addr)) {
+	if (!is_canonical_address(addr)) {
 		con_printf("%s: 0x%016lx: non-canonical address\n", cmd, addr);
 		return -EINVAL;
 	}
@@ -93,7 +93,7 @@ static size_t x_read(unsigned long addr, u8 *b, size_t n)
 	if (!copy_from_kernel_nofault(b, (const void *)addr, n))
 		return n;
 	for (i = 0; i < n; i++) {
-		if (!monitor_addr_canonical(addr + i) ||
+		if (!is_canonical_address(addr + i) ||
 		    copy_from_kernel_nofault(b + i, (const void *)(addr + i), 1))
 			break;
 	}
@@ -111,7 +111,7 @@ int cmd_x(int argc, char **argv)
 		return monitor_usage(argv[0]);
 	if (argc == 3 && (monitor_parse_num(argv[2], &count) || !count || count > X_MAX_COUNT))
 		return monitor_usage(argv[0]);
-	if (!monitor_addr_canonical(addr))
+	if (!is_canonical_address(addr))
 		return bad_addr(argv[0], addr);
 	if (addr + count - 1 < addr) /* stop at the top of the address space */
 		count = -addr;
@@ -178,7 +178,7 @@ int cmd_oops(int argc, char **argv)
 		return monitor_usage(argv[0]);
 	if (i < argc)
 		return monitor_usage(argv[0]);
-	if (!monitor_addr_canonical(addr))
+	if (!is_canonical_address(addr))
 		return bad_addr(argv[0], addr);
 	con_printf("oops: %s 0x%016lx\n", oops_kind_verbs[kind], addr);
 	cmd_oops_access(kind, addr);

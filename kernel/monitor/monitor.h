@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <asm/page_types.h>
+#include <asm/pgtable.h> /* is_canonical_address() */
 
 #define MONITOR_MAXARGS 16
 
@@ -56,14 +57,6 @@ int monitor_exec(char *line);
 int monitor_parse_addr(const char *s, unsigned long *v);
 /* A count or number argument: decimal, or hex with 0x. 0 or -EINVAL. */
 int monitor_parse_num(const char *s, unsigned long *v);
-
-/* True when bits 63..47 of addr are all equal (4-level paging). */
-static inline bool monitor_addr_canonical(unsigned long addr)
-{
-	const int shift = 63 - __VIRTUAL_MASK_SHIFT;
-
-	return (unsigned long)((long)(addr << shift) >> shift) == addr;
-}
 
 /* Handlers, one per row of monitor_cmds[]. */
 int cmd_help(int argc, char **argv);

@@ -177,13 +177,13 @@ static void monitor_test_parse_num(struct ktest *t)
 
 static void monitor_test_canonical(struct ktest *t)
 {
-	KTEST_EXPECT_TRUE(t, monitor_addr_canonical(0));
-	KTEST_EXPECT_TRUE(t, monitor_addr_canonical((1UL << __VIRTUAL_MASK_SHIFT) - 1));
-	KTEST_EXPECT_TRUE(t, !monitor_addr_canonical(1UL << __VIRTUAL_MASK_SHIFT));
-	KTEST_EXPECT_TRUE(t, !monitor_addr_canonical(1UL << 63));
-	KTEST_EXPECT_TRUE(t, monitor_addr_canonical(VMALLOC_START));
-	KTEST_EXPECT_TRUE(t, monitor_addr_canonical(__START_KERNEL_map));
-	KTEST_EXPECT_TRUE(t, monitor_addr_canonical(~0UL));
+	KTEST_EXPECT_TRUE(t, is_canonical_address(0));
+	KTEST_EXPECT_TRUE(t, is_canonical_address((1UL << __VIRTUAL_MASK_SHIFT) - 1));
+	KTEST_EXPECT_TRUE(t, !is_canonical_address(1UL << __VIRTUAL_MASK_SHIFT));
+	KTEST_EXPECT_TRUE(t, !is_canonical_address(1UL << 63));
+	KTEST_EXPECT_TRUE(t, is_canonical_address(VMALLOC_START));
+	KTEST_EXPECT_TRUE(t, is_canonical_address(__START_KERNEL_map));
+	KTEST_EXPECT_TRUE(t, is_canonical_address(~0UL));
 }
 
 /* Every row complete, its usage starting with its name, names unique; lookups work. */

@@ -3,8 +3,10 @@
 A page-table dump in Linux's CONFIG_X86_PTDUMP format (carto's `ptdump`, gdb's `lx-ptdump`):
 
     ---[ Low Kernel Mapping ]---
-    0xffff880000000000-0xffff880020000000         512M     RW         PSE     GLB NX pmd
-    0xffff880020000000-0xffff880040000000         512M                               pmd
+    0xSTART...........-0xEND.............         512M     RW         PSE     GLB NX pmd
+    0xSTART...........-0xEND.............         512M                               pmd
+
+(tests/data/carto-ptdump-all-512M.txt is a real capture.)
 
 A run is present when it has flag columns (RW or ro at least), not present when only the
 level name follows the size. Ends are exclusive; 0x0000000000000000 as an end is 2^64.

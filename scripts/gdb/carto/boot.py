@@ -5,7 +5,7 @@ Debugging from the first instruction: lx-break-startup, and the recipe it prints
 QEMU starts in 16-bit mode at the reset vector; GRUB enters the boot stub (multiboot2) in
 32-bit mode; the stub switches to long mode on an identity map of low memory, decompresses
 vmlinux to LOAD_PHYSICAL_ADDR and jumps to startup_64 at its PHYSICAL address. startup_64's
-link address (0xffffffff81000000, where `hbreak startup_64` would go) is only mapped once it
+link address (__START_KERNEL, where `hbreak startup_64` would go) is only mapped once it
 has loaded early_top_pgt and jumped high, so the first breakpoint is `hbreak *PHYSICAL` (a
 hardware breakpoint: nothing to patch in memory the stub has not written yet). gdb must be
 in the x86-64 architecture there: `set architecture i386:x86-64` if it was set to i386 to

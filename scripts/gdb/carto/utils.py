@@ -16,7 +16,7 @@ What every carto GDB helper shares.
 
 The 32 -> 64-bit switch. QEMU starts carto in 16-bit mode, GRUB enters the boot stub in
 32-bit mode, the stub enters long mode on its identity map and jumps to startup_64 at its
-PHYSICAL address, LOAD_PHYSICAL_ADDR (0x1000000): `hbreak startup_64` (0xffffffff81000000)
+PHYSICAL address, LOAD_PHYSICAL_ADDR (0x1000000): `hbreak startup_64` (at __START_KERNEL)
 would wait for an address that is not mapped yet. So: `hbreak *0x1000000` (lx-break-startup
 does it), `continue`, and `set architecture i386:x86-64` if gdb started out with a 32-bit
 one. Commands that need carto's page tables refuse, with that recipe, while the CPU is not
