@@ -8,18 +8,26 @@
  */
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
+#include <linux/string.h>
 #include <asm/pgtable.h>
 
 const char *const pt_level_name[PT_NR_LEVELS] = { "pgd", "p4d", "pud", "pmd", "pte" };
 const unsigned int pt_level_shift[PT_NR_LEVELS] = { PGDIR_SHIFT, P4D_SHIFT, PUD_SHIFT,
 						     PMD_SHIFT, PAGE_SHIFT };
 
-static bool read_entry(phys_addr_t table_pa, unsigned int index, unsigned long *entry)
+/* Entries are read WALK_CHUNK at a time: one checked copy each, little stack per level. */
+#define WALK_CHUNK 64
+
+/* Read entries [first, first + n) of the table at table_pa; false if unreadable (zeroed). */
+static bool read_entries(phys_addr_t table_pa, unsigned int first, unsigned int n,
+			 unsigned long *buf)
 {
 	const unsigned long *table = pt_table_va(table_pa);
 
-	*entry = 0;
-	return table && !copy_from_kernel_nofault(entry, &table[index], sizeof(*entry));
+	if (table && !copy_from_kernel_nofault(buf, &table[first], n * sizeof(*buf)))
+		return true;
+	memset(buf, 0, n * sizeof(*buf));
+	return false;
 }
 
 /*
@@ -37,13 +45,22 @@ static int walk_table(phys_addr_t table_pa, enum pt_level level, unsigned long b
 	if (last - base < 512 * size)
 		end = ((last - base) >> pt_level_shift[level]) + 1;
 
+	unsigned long chunk[WALK_CHUNK];
+	bool readable = false;
+
 	for (unsigned int i = first; i < end; i++) {
 		struct pt_entry e = { .level = level, .table_pa = table_pa, .index = i };
 		unsigned long span = base + i * size;
 		int ret;
 
+		if (i == first || i % WALK_CHUNK == 0) {
+			unsigned int from = i, n = min(end, ALIGN(i + 1, WALK_CHUNK)) - i;
+
+			readable = read_entries(table_pa, from, n, chunk + from % WALK_CHUNK);
+		}
 		e.va = normalize_addr(span);
-		e.readable = read_entry(table_pa, i, &e.entry);
+		e.entry = chunk[i % WALK_CHUNK];
+		e.readable = readable;
 		e.present = e.entry & _PAGE_PRESENT;
 		e.leaf = pt_entry_leaf(level, e.entry);
 		ret = visit(&e, arg);
