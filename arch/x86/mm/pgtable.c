@@ -150,10 +150,15 @@ int pt_map_range(phys_addr_t pgd_pa, unsigned long va, phys_addr_t pa, unsigned 
 		return 0;
 	if (!range_ok(va, size))
 		return -EINVAL;
+	phys_addr_t pmd_pa = 0;
+
 	for (unsigned long off = 0; off < size; off += page_size) {
 		unsigned long a = va + off, *pmd, *pte;
-		phys_addr_t pmd_pa = pmd_table(pgd_pa, a, true), pte_pa;
+		phys_addr_t pte_pa;
 
+		/* Descend again only when a new pud entry (1 GiB) begins. */
+		if (!pmd_pa || !(a & ~PUD_MASK))
+			pmd_pa = pmd_table(pgd_pa, a, true);
 		if (!pmd_pa)
 			return -ENOMEM;
 		pmd = table_at(pmd_pa);
