@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * From startup_64 to the monitor: CPU tables, the console, the clock, the boot
- * information, the command line, interrupts, then the monitor shell.
+ * information and command line, the final page tables (init_mem_mapping) and the page
+ * allocator, interrupts, then the monitor shell.
  */
 #define pr_fmt(fmt) fmt
 #include <linux/kernel.h>
