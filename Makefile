@@ -209,7 +209,7 @@ $(O)/vmlinuz: $(STUB_OBJS) $(O)/boot/vmlinuz.lds
 
 $(O)/iso/boot/grub/grub.cfg: FORCE
 	@mkdir -p $(dir $@)
-	@printf 'set timeout=0\nset default=0\nserial --unit=0 --speed=115200\nterminal_output serial\nmenuentry "carto" {\n\tmultiboot2 /boot/vmlinuz %s\n\tboot\n}\n' '$(strip $(CMDLINE))' > $@.tmp
+	@printf 'set timeout=0\nset default=0\nserial --unit=0 --speed=115200\nterminal_output serial\nmenuentry "carto" {\n\tmultiboot2 /boot/vmlinuz %s\n$(GRUB_MODULES)\tboot\n}\n' '$(strip $(CMDLINE))' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 $(O)/carto.iso: $(O)/vmlinuz $(O)/iso/boot/grub/grub.cfg
@@ -217,6 +217,32 @@ $(O)/carto.iso: $(O)/vmlinuz $(O)/iso/boot/grub/grub.cfg
 	$(Q)cp $(O)/vmlinuz $(O)/iso/boot/vmlinuz
 	$(Q)grub-mkrescue -o $@ $(O)/iso > $(O)/grub-mkrescue.log 2>&1 || \
 		{ cat $(O)/grub-mkrescue.log; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# Loadable modules (modules/*.c): each a relocatable object (ld -r) built like the kernel
+# (-mcmodel=kernel, no PIC), $(O)/modules/NAME.ko; on the ISO as /boot/NAME.ko, a GRUB
+# module2 file whose command line is NAME (`insmod NAME` finds it).
+
+MODULE_SRCS := $(wildcard modules/*.c)
+MODULES := $(patsubst modules/%.c,$(O)/modules/%.ko,$(MODULE_SRCS))
+ISO_MODULES := $(patsubst $(O)/modules/%,$(O)/iso/boot/%,$(MODULES))
+GRUB_MODULES := $(subst \n \t,\n\t,$(foreach m,$(MODULE_SRCS),\tmodule2 /boot/$(basename $(notdir $(m))).ko $(basename $(notdir $(m)))\n))
+all: $(MODULES)
+test-host: $(MODULES)
+$(O)/carto.iso: $(ISO_MODULES)
+
+$(O)/modules/%.mod.o: modules/%.c | $(GEN_HDRS)
+	$(quiet) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -DMODULE -c $< -o $@
+
+$(O)/modules/%.ko: $(O)/modules/%.mod.o
+	$(quiet) LD $@
+	$(Q)$(LD) -m elf_x86_64 -r -o $@ $<
+
+$(O)/iso/boot/%.ko: $(O)/modules/%.ko
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
 
 # ---------------------------------------------------------------------------------------------
 # GDB helpers (scripts/gdb): $(O)/vmlinux-gdb.py, beside vmlinux, loads them when gdb loads

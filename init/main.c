@@ -16,6 +16,8 @@
 #include <carto/multiboot2.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <asm/desc.h>
 #include <asm/layout.h>
 #include <asm/ptdump.h>
@@ -88,6 +90,8 @@ void start_kernel(void)
 	parse_boot_info(__va(boot_info_pa)); /* the text mapping now holds only the image */
 	mem_init();
 	pgtable_use_buddy();
+	kmem_cache_init();
+	vmalloc_init();
 	ptdump_check_wx();
 
 	init_8259A();

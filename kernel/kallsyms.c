@@ -6,6 +6,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/kallsyms.h>
+#include <linux/module.h>
 
 extern const unsigned long kallsyms_num_syms;
 extern const unsigned long kallsyms_addresses[];
@@ -56,7 +57,7 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *size, unsigned lo
 	long i;
 
 	if (addr < (unsigned long)_text || addr >= (unsigned long)_end || !kallsyms_num_syms)
-		return NULL;
+		return module_address_lookup(addr, size, offset, type, NULL); /* or NULL */
 	i = find_index(addr);
 	if (i < 0)
 		return NULL;

@@ -11,6 +11,7 @@
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/moduleparam.h>
+#include <linux/slab.h>
 
 char boot_command_line[COMMAND_LINE_SIZE];
 const char *boot_selftest;
@@ -66,12 +67,23 @@ static int set_selftest(const char *val)
 	return 0;
 }
 
+/* slub_debug[=FZPU[,CACHE,...]]: slab debugging (mm/slab.c), Linux's syntax. */
+static int set_slub_debug(const char *val)
+{
+	if (slub_debug_setup(val)) {
+		pr_warn("slub_debug: bad value '%s', ignored\n", val ? val : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct kernel_param boot_params[] = {
 	{ "loglevel", set_loglevel },
 	{ "quiet", set_quiet },
 	{ "debug", set_debug },
 	{ "console", set_console },
 	{ "selftest", set_selftest },
+	{ "slub_debug", set_slub_debug },
 	{}
 };
 

@@ -12,6 +12,7 @@
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <asm/pgtable.h>
 #include <asm/ptdump.h>
@@ -100,6 +101,36 @@ static int bench_ptmem(void)
 	return 0;
 }
 
+/* kmalloc+kfree pairs per size: the slab fast path (Linux: 42-47 cycles per pair). */
+static int bench_slab(void)
+{
+	enum { N = 20000 };
+	static const unsigned int sizes[] = { 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096 };
+
+	con_printf("bench slab: kmalloc_kfree_cycles");
+	for (unsigned int k = 0; k < ARRAY_SIZE(sizes); k++) {
+		u64 rounds[BENCH_ROUNDS];
+
+		kfree(kmalloc(sizes[k], GFP_KERNEL)); /* the CPU slab in place */
+		for (int r = 0; r < BENCH_ROUNDS; r++) {
+			u64 t0 = rdtsc();
+
+			for (int i = 0; i < N; i++) {
+				void *p = kmalloc(sizes[k], GFP_KERNEL);
+
+				if (!p)
+					return -ENOMEM;
+				kfree(p);
+			}
+			rounds[r] = (rdtsc() - t0) / N;
+		}
+		sort_u64(rounds, BENCH_ROUNDS);
+		con_printf(" %u=%llu", sizes[k], rounds[BENCH_ROUNDS / 2]);
+	}
+	con_printf(" pairs=%d tsc_khz=%lu\n", N, tsc_khz);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -107,6 +138,7 @@ static const struct {
 	{ "buddy", bench_buddy },
 	{ "ptwalk", bench_ptwalk },
 	{ "ptmem", bench_ptmem },
+	{ "slab", bench_slab },
 };
 
 int cmd_bench(int argc, char **argv)

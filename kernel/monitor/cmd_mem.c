@@ -164,12 +164,13 @@ static int oops_parse_kind(const char *s)
 
 /*
  * `oops [read|write|exec] [ADDR]`: a kernel-mode page fault on purpose, by default a write
- * to an unmapped page at the start of vmalloc space. The trap handler prints the oops and
- * resumes the monitor; on a mapped address this returns and says so.
+ * to a page of the KASAN shadow region, which carto never maps (it has no KASAN). The trap
+ * handler prints the oops and resumes the monitor; on a mapped address this returns and
+ * says so.
  */
 int cmd_oops(int argc, char **argv)
 {
-	unsigned long addr = VMALLOC_START + PAGE_SIZE;
+	unsigned long addr = LAYOUT_KASAN_START + PAGE_SIZE;
 	int kind = OOPS_WRITE, i = 1;
 
 	if (i < argc && oops_parse_kind(argv[i]) >= 0)

@@ -11,6 +11,7 @@
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/gfp.h>
+#include <linux/vmalloc.h>
 #include <asm/pgtable.h>
 #include <asm/layout.h>
 #include <asm/ptdump.h>
@@ -275,7 +276,7 @@ int cmd_meminfo(int argc, char **argv)
 	meminfo_line("MemFree", nr_free_pages() << (PAGE_SHIFT - 10));
 	meminfo_line("PageTables", nr_pagetable_pages << (PAGE_SHIFT - 10));
 	meminfo_line("VmallocTotal", (VMALLOC_END - VMALLOC_START + 1) >> 10);
-	meminfo_line("VmallocUsed", 0);
+	meminfo_line("VmallocUsed", vmalloc_nr_pages() << (PAGE_SHIFT - 10));
 	meminfo_line("DirectMap4k", direct.bytes_4k >> 10);
 	meminfo_line("DirectMap2M", direct.bytes_2m >> 10);
 	meminfo_line("DirectMap1G", direct.bytes_1g >> 10);

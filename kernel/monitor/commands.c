@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The monitor's command table: the one list of commands. `help`, Tab completion and the
- * dispatcher all read it. A new command is one row here plus its handler.
+ * dispatcher all read it. A new command is one row here plus its handler. Modules add rows at
+ * run time after these (monitor_register_cmd(), kernel/monitor/cmd_module.c).
  */
 #define pr_fmt(fmt) "monitor: " fmt
 #include <linux/kernel.h>
 #include "monitor.h"
 
-const struct monitor_cmd monitor_cmds[] = {
+struct monitor_cmd monitor_cmds[MONITOR_CMDS_MAX] = {
 	{ .name = "help",
 	  .fn = cmd_help,
 	  .usage = "help [CMD]",
@@ -73,6 +74,10 @@ const struct monitor_cmd monitor_cmds[] = {
 	  .fn = cmd_memblock,
 	  .usage = "memblock",
 	  .help = "the firmware memory map, memblock's memory and reserved regions" },
+	{ .name = "vmallocinfo",
+	  .fn = cmd_vmallocinfo,
+	  .usage = "vmallocinfo",
+	  .help = "vmalloc, vmap and ioremap areas, /proc/vmallocinfo style" },
 	{ .name = "buddyinfo",
 	  .fn = cmd_buddyinfo,
 	  .usage = "buddyinfo",
@@ -87,8 +92,25 @@ const struct monitor_cmd monitor_cmds[] = {
 	  .help = "memory counters, /proc/meminfo style" },
 	{ .name = "bench",
 	  .fn = cmd_bench,
-	  .usage = "bench buddy|ptwalk|ptmem",
+	  .usage = "bench buddy|ptwalk|ptmem|slab",
 	  .help = "in-kernel measurements for make bench" },
+	{ .name = "insmod",
+	  .fn = cmd_insmod,
+	  .usage = "insmod NAME [ARGS]",
+	  .help = "load the GRUB module2 file NAME as a module, passing ARGS (key=value ...)" },
+	{ .name = "rmmod", .fn = cmd_rmmod, .usage = "rmmod NAME", .help = "unload a module" },
+	{ .name = "lsmod",
+	  .fn = cmd_lsmod,
+	  .usage = "lsmod",
+	  .help = "the loaded modules, /proc/modules style" },
+	{ .name = "slabinfo",
+	  .fn = cmd_slabinfo,
+	  .usage = "slabinfo",
+	  .help = "the slab caches, /proc/slabinfo 2.1 style" },
+	{ .name = "slab",
+	  .fn = cmd_slab,
+	  .usage = "slab NAME|test-... ARGS",
+	  .help = "one slab cache in detail; test hooks: test-alloc CACHE N, test-free CACHE, test-corrupt KIND [CACHE]" },
 	{ .name = "reboot",
 	  .fn = cmd_reboot,
 	  .usage = "reboot",

@@ -32,8 +32,25 @@ struct monitor_cmd {
  */
 #define MONITOR_CMD_NOCOMPLETE 0x1
 
-/* The command table, ending in an empty {} row. */
-extern const struct monitor_cmd monitor_cmds[];
+/*
+ * The command table: the rows of commands.c, then the rows modules added (a tail of dynamic
+ * rows, MONITOR_CMD_DYNAMIC), then an empty {} row. Everything that walks the table (help,
+ * Tab completion, the dispatcher) sees both, in one loop.
+ */
+#define MONITOR_CMDS_MAX 64
+#define MONITOR_CMD_DYNAMIC 0x2
+extern struct monitor_cmd monitor_cmds[MONITOR_CMDS_MAX];
+
+/*
+ * Add a row at the table's tail (copied; the strings and fn must outlive the row: a module
+ * unregisters at exit, and module unload drops any row left pointing into it).
+ * 0, -EEXIST (the name is taken), -EINVAL (no name or fn) or -ENOSPC.
+ */
+int monitor_register_cmd(const struct monitor_cmd *cmd);
+/* Remove a row monitor_register_cmd() added. 0, or -ENOENT (no such dynamic row). */
+int monitor_unregister_cmd(const char *name);
+/* Remove every dynamic row whose handler lies in [start, end) (a module going away). */
+void monitor_unregister_range(unsigned long start, unsigned long end);
 
 /* The row of the command called name, or NULL. */
 const struct monitor_cmd *monitor_find_cmd(const char *name);
@@ -81,6 +98,12 @@ int cmd_meminfo(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_memblock(int argc, char **argv);
 int cmd_buddyinfo(int argc, char **argv);
+int cmd_vmallocinfo(int argc, char **argv);
 int cmd_page(int argc, char **argv);
+int cmd_slabinfo(int argc, char **argv);
+int cmd_slab(int argc, char **argv);
+int cmd_insmod(int argc, char **argv);
+int cmd_rmmod(int argc, char **argv);
+int cmd_lsmod(int argc, char **argv);
 
 #endif /* _KERNEL_MONITOR_MONITOR_H */

@@ -798,6 +798,19 @@ def ram_summary_rows(ram):
     return rows
 
 
+# ---------------------------------------------------------------------------------------------
+# Slab (issue 5): kmalloc+kfree pairs, host slab core vs glibc, and in-kernel
+
+
+def report_slab_bench():
+    """Pass tests/bench/slab_bench.sh's output through; return its host verdict line."""
+    script = ROOT / "tests" / "bench" / "slab_bench.sh"
+    proc = run(["sh", rel(script), str(BUILD)], timeout=900)
+    out = proc.stdout.rstrip()
+    print("\n".join("  " + line for line in out.splitlines()))
+    return next((line for line in out.splitlines() if line.startswith("slab faster")), None)
+
+
 def section(title, fn, *args):
     """Print a heading, run one part of the benchmark; on Failure print it and return None."""
     heading(title)
@@ -866,10 +879,13 @@ def main():
                        report_lz4_bench)
     sizes = section("Compressed size: the payload in vmlinuz vs lz4 -l -9", report_sizes)
     gdb_line = section("GDB: lx-ptdump of the kernel half under gdb at 16G", gdb_part)
+    slab_line = section("Slab: kmalloc+kfree pairs (host core vs glibc, in-kernel)",
+                        report_slab_bench)
     figures, boot_failed = timeline if timeline else (None, True)
     ram_figures, ram_failed = ram if ram else (None, True)
     summary(figures, lz4_line, sizes, ram_figures)
     print(f"  lx-ptdump under gdb (16G, gdb_bench.py)  {gdb_line or 'failed'}")
+    print(f"  slab kmalloc+kfree (slab_bench.sh)       {slab_line or 'failed'}")
     ok = (not boot_failed and not ram_failed and lz4_line is not None and sizes is not None)
     print(f"\nbench: {'done' if ok else 'FAILED (see above)'} in {time.monotonic() - start:.0f} s"
           f" (build directory {rel(BUILD)})")

@@ -41,6 +41,12 @@ SECTIONS
 		KEEP(*(.ktest_suites))
 		__stop_ktest_suites = .;
 	} :rodata
+	/* EXPORT_SYMBOL() rows: what modules may link against (kernel/module.c). */
+	__ksymtab : AT(ADDR(__ksymtab) - __START_KERNEL_map) {
+		__start___ksymtab = .;
+		KEEP(*(__ksymtab))
+		__stop___ksymtab = .;
+	} :rodata
 	/* Last in rodata: its size changes between the kallsyms link passes, nothing after moves twice. */
 	.kallsyms : AT(ADDR(.kallsyms) - __START_KERNEL_map) {
 		KEEP(*(.kallsyms))

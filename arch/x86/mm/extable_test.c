@@ -24,7 +24,7 @@ static void extable_test_unmapped(struct ktest *t)
 {
 	u64 v = 0x5a5a;
 
-	KTEST_EXPECT_EQ(t, copy_from_kernel_nofault(&v, (void *)VMALLOC_START, 8), -EFAULT);
+	KTEST_EXPECT_EQ(t, copy_from_kernel_nofault(&v, (void *)LAYOUT_KASAN_START, 8), -EFAULT);
 	KTEST_EXPECT_EQ(t, copy_from_kernel_nofault(&v, (void *)(MODULES_VADDR + 3), 1), -EFAULT);
 	KTEST_EXPECT_EQ(t, copy_from_kernel_nofault(&v, NULL, 8), -EFAULT);
 }

@@ -82,7 +82,7 @@ def meminfo_text():
     rows = [("MemTotal", total << kb), ("MemFree", free << kb),
             ("PageTables", int(utils.read_symbol("nr_pagetable_pages")) << kb),
             ("VmallocTotal", (C.VMALLOC_END - C.VMALLOC_START + 1) >> 10),
-            ("VmallocUsed", 0),  # as cmd_meminfo(): no vmalloc yet
+            ("VmallocUsed", int(utils.read_symbol("nr_vmalloc_pages", "mm/vmalloc.c")) << kb),
             ("DirectMap4k", direct.bytes_4k >> 10), ("DirectMap2M", direct.bytes_2m >> 10),
             ("DirectMap1G", direct.bytes_1g >> 10)]
     return "".join(f"{label + ':':<16}{value:8d} kB\n" for label, value in rows)
