@@ -17,6 +17,7 @@ oracles for symbols and memory contents), the lz4 legacy-frame walker for the co
 payload tests, and a builder for variant ISOs (another vmlinuz or command line).
 """
 
+import contextlib
 import ctypes
 import os
 import re
@@ -1044,3 +1045,25 @@ def page_table_pages(machine, cr3):
 
     walk(cr3 & 0x000ffffffffff000, 0)
     return found
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now (for QEMU's gdbstub)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def booted_with_gdbstub(build, **kwargs):
+    """A Carto (Carto's keyword arguments) with QEMU's gdbstub on a free port, at the prompt;
+    yields (carto, port) and stops QEMU afterwards."""
+    port = free_port()
+    extra = list(kwargs.pop("extra_args", [])) + ["-gdb", f"tcp:127.0.0.1:{port}"]
+    c = Carto(build, extra_args=extra, **kwargs)
+    c.start()
+    try:
+        c.wait_prompt()
+        yield c, port
+    finally:
+        c.close()

@@ -19,14 +19,14 @@ the monitor and QEMU, carto booted at -m 4G (three zones, the PCI hole) with a g
 import json
 import os
 import re
-import socket
 import subprocess
 import textwrap
 
 import pytest
 
-from carto import (PAGE_OFFSET, START_KERNEL_MAP, STRUCT_PAGE_SIZE, VMEMMAP_START, Carto,
-                   is_canonical, parse_pagewalk, parse_ptdump, read_system_map)
+from carto import (PAGE_OFFSET, START_KERNEL_MAP, STRUCT_PAGE_SIZE, VMEMMAP_START,
+                   booted_with_gdbstub, free_port, is_canonical, parse_pagewalk, parse_ptdump,
+                   read_system_map)
 
 MEM = "4G"
 # ptdump ranges: a region, and two that start and end inside runs (a 2 MiB page, a 4 KiB one)
@@ -53,12 +53,6 @@ DRIVER = textwrap.dedent('''
         results.append({"cmd": "stats", "out": None, "err": str(e)})
     json.dump(results, open(os.environ["CARTO_GDB_OUT"], "w"))
 ''')
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def gdb_argv(build, port=None, vmlinux=True, auto_load=True):
@@ -146,15 +140,8 @@ def symbol_sample(system_map):
 def gdb_vm(build, variant_iso):
     if not (build.dir / "vmlinux-gdb.py").is_file():
         pytest.fail(f"{build.dir}/vmlinux-gdb.py is missing: run make", pytrace=False)
-    port = free_port()
-    c = Carto(build, iso=variant_iso(cmdline=CMDLINE), mem=MEM, name="gdb",
-              extra_args=["-gdb", f"tcp:127.0.0.1:{port}"])
-    c.start()
-    try:
-        c.wait_prompt()
-        yield c, port
-    finally:
-        c.close()
+    with booted_with_gdbstub(build, iso=variant_iso(cmdline=CMDLINE), mem=MEM, name="gdb") as vm:
+        yield vm
 
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,8 @@ import subprocess
 
 import pytest
 
-from carto import GRUB_CFG, Build, Carto
-from test_gdb import free_port, gdb_batch
+from carto import GRUB_CFG, Build, booted_with_gdbstub
+from test_gdb import gdb_batch
 
 SAMPLES = ("hello", "slabby", "cmdmod")
 ROUND_TRIPS = 10
@@ -150,14 +150,8 @@ def vm(build, ko, tmp_path_factory):
     files = dict(ko)
     files.update({n: data for n, (data, _) in bad_modules(ko).items()})
     iso = make_module_iso(build, files, tmp_path_factory.mktemp("modiso"))
-    port = free_port()
-    c = Carto(build, iso=iso, name="modules", extra_args=["-gdb", f"tcp:127.0.0.1:{port}"])
-    c.start()
-    try:
-        c.wait_prompt()
-        yield c, port
-    finally:
-        c.close()
+    with booted_with_gdbstub(build, iso=iso, name="modules") as vm:
+        yield vm
 
 
 def memory_state(c):

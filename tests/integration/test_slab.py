@@ -18,8 +18,8 @@ import re
 
 import pytest
 
-from carto import Build, Carto
-from test_gdb import free_port, gdb_batch
+from carto import Build, booted_with_gdbstub
+from test_gdb import gdb_batch
 
 CMDLINE = "slub_debug=FZPU,kmalloc-64"
 HEADER = ["slabinfo - version: 2.1",
@@ -53,15 +53,9 @@ def parse_slabinfo(text):
 
 @pytest.fixture(scope="module")
 def vm(build, variant_iso):
-    port = free_port()
-    c = Carto(build, iso=variant_iso(cmdline=CMDLINE), mem="512M", name="slab",
-              extra_args=["-gdb", f"tcp:127.0.0.1:{port}"])
-    c.start()
-    try:
-        c.wait_prompt()
-        yield c, port
-    finally:
-        c.close()
+    with booted_with_gdbstub(build, iso=variant_iso(cmdline=CMDLINE), mem="512M",
+                             name="slab") as vm:
+        yield vm
 
 
 def test_slabinfo_format_and_consistency(vm):
