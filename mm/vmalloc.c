@@ -63,12 +63,12 @@ static phys_addr_t kernel_pgd(void)
 }
 
 /*
- * The free space: the vmalloc() area from VMALLOC_FIRST_AREA (its first pgd slot stays empty)
+ * The free space: the whole vmalloc() area
  * and the module mapping space.
  */
 void vmalloc_init(void)
 {
-	if (vmap_space_add(&vmap_space, VMALLOC_FIRST_AREA, VMALLOC_END + 1) ||
+	if (vmap_space_add(&vmap_space, VMALLOC_START, VMALLOC_END + 1) ||
 	    vmap_space_add(&vmap_space, MODULES_VADDR, MODULES_END))
 		pr_err("no memory for the free-space tree\n");
 	x86_ioremap_init();

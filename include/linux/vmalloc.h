@@ -22,13 +22,6 @@ struct page;
 #define __iomem /* device memory: read and write it with volatile accesses */
 #endif
 
-/*
- * Areas are placed from here up: the first pgd slot (512 GiB) of the vmalloc() area stays
- * empty, so VMALLOC_START is unmapped down to the pgd, the "unmapped address" the tests,
- * the oops examples and Documentation/ use (as a moved vmalloc_base under KASLR, in Linux).
- */
-#define VMALLOC_FIRST_AREA (VMALLOC_START + PGDIR_SIZE)
-
 /* vm_struct.flags: the kind of an area (Linux's values). */
 #define VM_IOREMAP 0x00000001UL /* ioremap(): device memory, phys_addr set */
 #define VM_ALLOC 0x00000002UL /* vmalloc(): pages from the buddy, pages[] owned */

@@ -238,7 +238,8 @@ def sample(machine, system_map):
         add("fixmap", va)
 
     # Unpopulated: vmalloc, modules, holes, KASAN, LDT, espfix, EFI; user and non-canonical.
-    for va in (VMALLOC_START, 0xffffd00000000000, 0xffffe8fffffff000, MODULES_VADDR,
+    # (the start of vmalloc space holds the boot's ioremaps: probe 7 TiB into it instead)
+    for va in (0xffffd00000000000, 0xffffe8fffffff000, MODULES_VADDR,
                0xffffffffc0001000, 0xfffffffffefff000, 0xffffc80000000000, 0xffffe90000000000,
                0xffffeb0000000000, 0xffffec0000000000, 0xfffffe8000000000, 0xffffff0000000000,
                0xffffffef00000000, 0xffffffffffe00000, 0xfffffffffffff000, 0xffff800000000000,
@@ -536,7 +537,7 @@ ONE_LINE = {
     "pagewalk 0x8000000000000000": r"^pagewalk: 0x8000000000000000: non-canonical address",
     "pte 0x63 pml5": r"^usage: pte VALUE \[pgd\|p4d\|pud\|pmd\|pte\]$|level",
     "pte 0x63 6": r"^usage: pte VALUE \[pgd\|p4d\|pud\|pmd\|pte\]$|level",
-    "v2p 0xffffc90000000000": r"^v2p: 0xffffc90000000000: not mapped \(vmalloc/ioremap space\)$",
+    "v2p 0xffffd00000000000": r"^v2p: 0xffffd00000000000: not mapped \(vmalloc/ioremap space\)$",
     "v2p 0x1000": r"^v2p: 0x0000000000001000: not mapped",
     "p2v RAM_TOP": r"^p2v: pa 0x[0-9a-f]+: not in the direct map \(no RAM there\)$",
     "p2v 0x10000000000000": r"^p2v: pa 0x10000000000000: not in the direct map",
@@ -557,7 +558,7 @@ def test_bad_input_one_clear_line(machine, line):
 def test_pagewalk_unmapped_says_where_it_stopped(machine, where):
     """The walk ends in `-> not mapped: the LEVEL entry is not present`, LEVEL the first
     entry QEMU reads as not present."""
-    va = {"vmalloc": VMALLOC_START, "guard page": CPU_ENTRY_AREA + 3 * SZ_4K,
+    va = {"vmalloc": VMALLOC_START + 7 * 2**40, "guard page": CPU_ENTRY_AREA + 3 * SZ_4K,
           "past RAM": PAGE_OFFSET + ram_top(machine), "user": 0x400000}[where]
     out = machine.cmd(f"pagewalk {va:#x}")
     last = out.rstrip("\n").splitlines()[-1]
