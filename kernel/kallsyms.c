@@ -21,8 +21,7 @@ unsigned long kallsyms_count(void)
 	return kallsyms_num_syms;
 }
 
-const char *kallsyms_symbol(unsigned long i, unsigned long *addr, unsigned long *size,
-			    char *type)
+const char *kallsyms_symbol(unsigned long i, unsigned long *addr, unsigned long *size, char *type)
 {
 	if (i >= kallsyms_num_syms)
 		return NULL;

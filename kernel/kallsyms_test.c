@@ -72,13 +72,11 @@ static void kallsyms_test_table(struct ktest *t)
 	}
 }
 
-static const struct ktest_case kallsyms_test_cases[] = {
-	KTEST_CASE(kallsyms_test_by_name),
-	KTEST_CASE(kallsyms_test_by_address),
-	KTEST_CASE(kallsyms_test_outside),
-	KTEST_CASE(kallsyms_test_table),
-	{}
-};
+static const struct ktest_case kallsyms_test_cases[] = { KTEST_CASE(kallsyms_test_by_name),
+							 KTEST_CASE(kallsyms_test_by_address),
+							 KTEST_CASE(kallsyms_test_outside),
+							 KTEST_CASE(kallsyms_test_table),
+							 {} };
 
 static const struct ktest_suite kallsyms_test_suite = {
 	.name = "kallsyms",

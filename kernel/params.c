@@ -77,15 +77,13 @@ static int set_slub_debug(const char *val)
 	return 0;
 }
 
-static const struct kernel_param boot_params[] = {
-	{ "loglevel", set_loglevel },
-	{ "quiet", set_quiet },
-	{ "debug", set_debug },
-	{ "console", set_console },
-	{ "selftest", set_selftest },
-	{ "slub_debug", set_slub_debug },
-	{}
-};
+static const struct kernel_param boot_params[] = { { "loglevel", set_loglevel },
+						   { "quiet", set_quiet },
+						   { "debug", set_debug },
+						   { "console", set_console },
+						   { "selftest", set_selftest },
+						   { "slub_debug", set_slub_debug },
+						   {} };
 
 char *next_arg(char *args, char **param, char **val)
 {

@@ -10,8 +10,8 @@ static void params_test_next_arg(struct ktest *t)
 {
 	char line[] = "a=1 b  c=\"x y\" d= \"e f\" \"g=h i\"";
 	static const char *const want[][2] = {
-		{ "a", "1" }, { "b", NULL }, { "c", "x y" }, { "d", "" }, { "e f", NULL },
-		{ "g", "h i" }, /* GRUB's quoting of g="h i" */
+		{ "a", "1" }, { "b", NULL },   { "c", "x y" },
+		{ "d", "" },  { "e f", NULL }, { "g", "h i" }, /* GRUB's quoting of g="h i" */
 	};
 	char *args = line, *param, *val;
 	unsigned int n = 0;
@@ -47,11 +47,9 @@ static int test_set_flag(const char *val)
 	return 0;
 }
 
-static const struct kernel_param test_params[] = {
-	{ "level", test_set_level },
-	{ "flag", test_set_flag },
-	{}
-};
+static const struct kernel_param test_params[] = { { "level", test_set_level },
+						   { "flag", test_set_flag },
+						   {} };
 
 static void params_test_table(struct ktest *t)
 {
@@ -104,12 +102,9 @@ static void params_test_kstrto(struct ktest *t)
 }
 
 static const struct ktest_case params_test_cases[] = {
-	KTEST_CASE(params_test_next_arg),
-	KTEST_CASE(params_test_table),
-	KTEST_CASE(params_test_empty),
-	KTEST_CASE(params_test_unknown_overflow),
-	KTEST_CASE(params_test_kstrto),
-	{}
+	KTEST_CASE(params_test_next_arg), KTEST_CASE(params_test_table),
+	KTEST_CASE(params_test_empty),	  KTEST_CASE(params_test_unknown_overflow),
+	KTEST_CASE(params_test_kstrto),	  {}
 };
 
 static const struct ktest_suite params_test_suite = {

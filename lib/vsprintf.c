@@ -157,8 +157,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 			break;
 		case 'd':
 		case 'i':
-			s = lng >= 2 ? va_arg(args, long long)
-			    : lng == 1 ? va_arg(args, long) : va_arg(args, int);
+			s = lng >= 2 ? va_arg(args, long long) :
+			    lng == 1 ? va_arg(args, long) :
+				       va_arg(args, int);
 			if (lng < 0)
 				s = lng == -1 ? (short)s : (signed char)s;
 			sign = s < 0 ? '-' : (flags & F_PLUS) ? '+' : (flags & F_SPACE) ? ' ' : 0;
@@ -169,12 +170,16 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 		case 'x':
 		case 'X':
 		case 'o':
-			u = lng >= 2 ? va_arg(args, unsigned long long)
-			    : lng == 1 ? va_arg(args, unsigned long) : va_arg(args, unsigned int);
+			u = lng >= 2 ? va_arg(args, unsigned long long) :
+			    lng == 1 ? va_arg(args, unsigned long) :
+				       va_arg(args, unsigned int);
 			if (lng < 0)
 				u = lng == -1 ? (unsigned short)u : (unsigned char)u;
-			number(&o, u, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16, *fmt == 'X', 0,
-			       flags, width, prec);
+			number(&o, u,
+			       *fmt == 'u' ? 10 :
+			       *fmt == 'o' ? 8 :
+					     16,
+			       *fmt == 'X', 0, flags, width, prec);
 			break;
 		case '%':
 			put(&o, '%');

@@ -537,7 +537,8 @@ void drain_local_pages(struct zone *zone)
 {
 	struct zone *z;
 
-	for_each_zone(z) {
+	for_each_zone(z)
+	{
 		unsigned long flags;
 
 		if (zone && z != zone)
@@ -572,8 +573,7 @@ unsigned long totalram_pages(void)
 	unsigned long n = 0;
 	struct zone *zone;
 
-	for_each_zone(zone)
-		n += zone->managed_pages;
+	for_each_zone(zone) n += zone->managed_pages;
 	return n;
 }
 
@@ -582,8 +582,7 @@ unsigned long nr_free_pages(void)
 	unsigned long n = 0;
 	struct zone *zone;
 
-	for_each_zone(zone)
-		n += zone_free_pages(zone);
+	for_each_zone(zone) n += zone_free_pages(zone);
 	return n;
 }
 
@@ -715,7 +714,8 @@ static void pcp_init(void)
 {
 	struct zone *zone;
 
-	for_each_zone(zone) {
+	for_each_zone(zone)
+	{
 		int batch = zone_batchsize(zone);
 
 		for (int cpu = 0; cpu < NR_CPUS; cpu++) {
@@ -732,7 +732,8 @@ static void print_zones(void)
 	u64 i;
 
 	pr_info("Zone ranges:\n");
-	for_each_zone(zone) {
+	for_each_zone(zone)
+	{
 		if (!populated_zone(zone)) {
 			pr_info("  %-8s empty\n", zone->name);
 			continue;
@@ -743,9 +744,8 @@ static void print_zones(void)
 	pr_info("Early memory node ranges\n");
 	for_each_mem_range(i, &start, &end)
 		pr_info("  node   0: [mem 0x%016llx-0x%016llx]\n", start, end - 1);
-	for_each_populated_zone(zone)
-		pr_info("  %s zone: %lu pages, LIFO batch:%d\n", zone->name, zone->present_pages,
-			zone_batchsize(zone));
+	for_each_populated_zone(zone) pr_info("  %s zone: %lu pages, LIFO batch:%d\n", zone->name,
+					      zone->present_pages, zone_batchsize(zone));
 }
 
 static void mem_init_print_info(u64 ns)
@@ -820,7 +820,8 @@ void show_buddyinfo(void)
 	struct zone *zone;
 
 	drain_all_pages(NULL);
-	for_each_populated_zone(zone) {
+	for_each_populated_zone(zone)
+	{
 		unsigned long nr[MAX_ORDER], flags;
 
 		spin_lock_irqsave(&zone->lock, flags);

@@ -23,9 +23,8 @@ static void snapshot(struct free_counts *c)
 	struct zone *zone;
 
 	drain_all_pages(NULL);
-	for_each_zone(zone)
-		for (int o = 0; o < MAX_ORDER; o++)
-			c->nr_free[zone_idx(zone)][o] = READ_ONCE(zone->free_area[o].nr_free);
+	for_each_zone(zone) for (int o = 0; o < MAX_ORDER; o++) c->nr_free[zone_idx(zone)][o] =
+		READ_ONCE(zone->free_area[o].nr_free);
 	c->free = nr_free_pages();
 }
 
@@ -167,9 +166,8 @@ static void mm_buddy_pcp(struct ktest *t)
 	/* Drained everywhere, the free lists hold every free page (what buddyinfo shows). */
 	drain_all_pages(NULL);
 	buddy = 0;
-	for_each_zone(zone)
-		for (int o = 0; o < MAX_ORDER; o++)
-			buddy += zone->free_area[o].nr_free << o;
+	for_each_zone(zone) for (int o = 0; o < MAX_ORDER; o++) buddy += zone->free_area[o].nr_free
+									 << o;
 	KTEST_EXPECT_EQ(t, buddy, nr_free_pages());
 }
 
@@ -220,7 +218,8 @@ static void mm_buddy_counters(struct ktest *t)
 	unsigned long sum = 0, managed = 0;
 	struct zone *zone;
 
-	for_each_zone(zone) {
+	for_each_zone(zone)
+	{
 		sum += zone_free_pages(zone);
 		managed += zone_managed_pages(zone);
 		KTEST_EXPECT_TRUE(t, zone->managed_pages <= zone->present_pages);

@@ -251,19 +251,17 @@ static void mm_vmalloc_ioremap_lapic(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, ioremap(0xfed00000, 0) == NULL);
 }
 
-static const struct ktest_case mm_vmalloc_cases[] = {
-	KTEST_CASE(mm_vmalloc_write_read),
-	KTEST_CASE(mm_vmalloc_vzalloc_zeroed),
-	KTEST_CASE(mm_vmalloc_guard_page),
-	KTEST_CASE(mm_vmalloc_vfree_unmaps),
-	KTEST_CASE(mm_vmalloc_bad_input),
-	KTEST_CASE(mm_vmalloc_many_areas),
-	KTEST_CASE(mm_vmalloc_gap_search),
-	KTEST_CASE(mm_vmalloc_vmap),
-	KTEST_CASE(mm_vmalloc_module_alloc),
-	KTEST_CASE(mm_vmalloc_ioremap_lapic),
-	{}
-};
+static const struct ktest_case mm_vmalloc_cases[] = { KTEST_CASE(mm_vmalloc_write_read),
+						      KTEST_CASE(mm_vmalloc_vzalloc_zeroed),
+						      KTEST_CASE(mm_vmalloc_guard_page),
+						      KTEST_CASE(mm_vmalloc_vfree_unmaps),
+						      KTEST_CASE(mm_vmalloc_bad_input),
+						      KTEST_CASE(mm_vmalloc_many_areas),
+						      KTEST_CASE(mm_vmalloc_gap_search),
+						      KTEST_CASE(mm_vmalloc_vmap),
+						      KTEST_CASE(mm_vmalloc_module_alloc),
+						      KTEST_CASE(mm_vmalloc_ioremap_lapic),
+						      {} };
 
 static const struct ktest_suite mm_vmalloc = { .name = "mm_vmalloc", .cases = mm_vmalloc_cases };
 KTEST_SUITE(mm_vmalloc);

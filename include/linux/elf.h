@@ -60,7 +60,7 @@ typedef struct {
 #define STT_SECTION 3
 #define STT_FILE 4
 #define ELF64_ST_BIND(i) ((i) >> 4)
-#define ELF64_ST_TYPE(i) ((i) & 0xf)
+#define ELF64_ST_TYPE(i) ((i)&0xf)
 
 #define R_X86_64_NONE 0
 #define R_X86_64_64 1

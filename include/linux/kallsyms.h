@@ -21,7 +21,6 @@ unsigned long kallsyms_lookup_name(const char *name);
 int sprint_symbol(char *buf, size_t size, unsigned long addr);
 /* Number of symbols, and the i-th (sorted by address), for listing and tests. */
 unsigned long kallsyms_count(void);
-const char *kallsyms_symbol(unsigned long i, unsigned long *addr, unsigned long *size,
-			    char *type);
+const char *kallsyms_symbol(unsigned long i, unsigned long *addr, unsigned long *size, char *type);
 
 #endif /* _LINUX_KALLSYMS_H */

@@ -26,33 +26,39 @@ struct ktest_suite {
 	const struct ktest_case *cases;
 };
 
-#define KTEST_CASE(fn) { .name = #fn, .run = fn }
+#define KTEST_CASE(fn)                 \
+	{                              \
+		.name = #fn, .run = fn \
+	}
 
-#define KTEST_SUITE(s) \
-	static const struct ktest_suite *const __ktest_ptr_##s __used __section(".ktest_suites") = &s
+#define KTEST_SUITE(s)                                                                             \
+	static const struct ktest_suite *const __ktest_ptr_##s __used __section(".ktest_suites") = \
+		&s
 
 __printf(4, 5) void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...);
 
-#define KTEST_EXPECT_TRUE(t, cond)                                                    \
-	do {                                                                          \
-		if (!(cond))                                                          \
+#define KTEST_EXPECT_TRUE(t, cond)                                                          \
+	do {                                                                                \
+		if (!(cond))                                                                \
 			ktest_fail(t, __FILE__, __LINE__, "Expected %s to be true", #cond); \
 	} while (0)
-#define KTEST_EXPECT_EQ(t, a, b)                                                      \
-	do {                                                                          \
-		long long __a = (long long)(a), __b = (long long)(b);                \
-		if (__a != __b)                                                       \
-			ktest_fail(t, __FILE__, __LINE__,                             \
-				   "Expected %s == %s, but %s == %lld (0x%llx), %s == %lld (0x%llx)", \
-				   #a, #b, #a, __a, (unsigned long long)__a, #b, __b,  \
-				   (unsigned long long)__b);                          \
+#define KTEST_EXPECT_EQ(t, a, b)                                                                   \
+	do {                                                                                       \
+		long long __a = (long long)(a), __b = (long long)(b);                              \
+		if (__a != __b)                                                                    \
+			ktest_fail(                                                                \
+				t, __FILE__, __LINE__,                                             \
+				"Expected %s == %s, but %s == %lld (0x%llx), %s == %lld (0x%llx)", \
+				#a, #b, #a, __a, (unsigned long long)__a, #b, __b,                 \
+				(unsigned long long)__b);                                          \
 	} while (0)
 #define KTEST_EXPECT_STREQ(t, a, b)                                                   \
 	do {                                                                          \
 		const char *__a = (a), *__b = (b);                                    \
 		if (!__a || !__b || strcmp(__a, __b))                                 \
-			ktest_fail(t, __FILE__, __LINE__, "Expected %s == %s, but \"%s\" != \"%s\"", \
-				   #a, #b, __a ? __a : "(null)", __b ? __b : "(null)"); \
+			ktest_fail(t, __FILE__, __LINE__,                             \
+				   "Expected %s == %s, but \"%s\" != \"%s\"", #a, #b, \
+				   __a ? __a : "(null)", __b ? __b : "(null)");       \
 	} while (0)
 
 /* Run every suite whose name matches `filter` (NULL or "" for all; a trailing '*' is a

@@ -30,10 +30,10 @@ static inline void spin_unlock(spinlock_t *l)
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
 }
 
-#define spin_lock_irqsave(l, flags)          \
-	do {                                 \
-		(flags) = local_irq_save();  \
-		spin_lock(l);                \
+#define spin_lock_irqsave(l, flags)         \
+	do {                                \
+		(flags) = local_irq_save(); \
+		spin_lock(l);               \
 	} while (0)
 
 static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)

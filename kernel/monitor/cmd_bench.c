@@ -51,8 +51,9 @@ static int bench_buddy(void)
 		rounds[r] = (rdtsc() - t0) / N;
 	}
 	sort_u64(rounds, BENCH_ROUNDS);
-	con_printf("bench buddy: order0_alloc_free_cycles_min=%llu median=%llu max=%llu pairs=%d tsc_khz=%lu\n",
-		   rounds[0], rounds[BENCH_ROUNDS / 2], rounds[BENCH_ROUNDS - 1], N, tsc_khz);
+	con_printf(
+		"bench buddy: order0_alloc_free_cycles_min=%llu median=%llu max=%llu pairs=%d tsc_khz=%lu\n",
+		rounds[0], rounds[BENCH_ROUNDS / 2], rounds[BENCH_ROUNDS - 1], N, tsc_khz);
 	return 0;
 }
 

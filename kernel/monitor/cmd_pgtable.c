@@ -66,8 +66,8 @@ static void layout_print_live(void)
 		con_printf("%-36.36s %9s %9lu %9lu %9lu  ", r->what, total, m.bytes_4k / PAGE_SIZE,
 			   m.bytes_2m / PMD_SIZE, m.bytes_1g / PUD_SIZE);
 		if (m.pgd_slots)
-			con_printf("%lu-%lu (%lu present)\n", pgd_index(r->start), pgd_index(r->end),
-				   m.pgd_slots);
+			con_printf("%lu-%lu (%lu present)\n", pgd_index(r->start),
+				   pgd_index(r->end), m.pgd_slots);
 		else
 			con_printf("%lu-%lu\n", pgd_index(r->start), pgd_index(r->end));
 	}
@@ -123,8 +123,8 @@ static void print_step(const struct pt_entry *e, unsigned long va)
 	pte_flags_string(e->entry, e->level, flags, sizeof(flags));
 	con_printf("  %s  index %3u = va[%s] (0x%lx)  table pa=0x%016llx  entry 0x%016lx  %s\n",
 		   pt_level_name[e->level], e->index, bits[e->level],
-		   (va >> pt_level_shift[e->level]) & 511, (unsigned long long)e->table_pa, e->entry,
-		   e->readable ? flags : "(table not in RAM: unreadable)");
+		   (va >> pt_level_shift[e->level]) & 511, (unsigned long long)e->table_pa,
+		   e->entry, e->readable ? flags : "(table not in RAM: unreadable)");
 }
 
 static const char *region_name(unsigned long va)
@@ -144,14 +144,16 @@ int cmd_pagewalk(int argc, char **argv)
 	    (argc == 3 && monitor_parse_num(argv[2], &cr3)))
 		return monitor_usage(argv[0]);
 	if (!is_canonical_address(va)) {
-		con_printf("pagewalk: 0x%016lx: non-canonical address (bits 63..47 differ): the CPU raises #GP before any walk\n",
-			   va);
+		con_printf(
+			"pagewalk: 0x%016lx: non-canonical address (bits 63..47 differ): the CPU raises #GP before any walk\n",
+			va);
 		return -EINVAL;
 	}
 	con_printf("pagewalk 0x%016lx (cr3 pa=0x%lx), region: %s\n", va, cr3 & PTE_PFN_MASK,
 		   region_name(va));
 	if (va <= LAYOUT_USER_END)
-		con_printf("  user address: carto has no user space; walking the kernel's tables\n");
+		con_printf(
+			"  user address: carto has no user space; walking the kernel's tables\n");
 	pt_translate(cr3, va, &t);
 	for (int i = 0; i < t.nr_steps; i++)
 		print_step(&t.steps[i], va);
@@ -194,8 +196,8 @@ int cmd_pte(int argc, char **argv)
 	con_printf("%s entry 0x%016lx: %s", pt_level_name[level], e,
 		   (e & _PAGE_PRESENT) ? "present" : "not present");
 	if (e & _PAGE_PRESENT)
-		con_printf(", %s pa=0x%llx", pt_entry_leaf(level, e) ? "maps a page at" :
-								   "points to a table at",
+		con_printf(", %s pa=0x%llx",
+			   pt_entry_leaf(level, e) ? "maps a page at" : "points to a table at",
 			   (unsigned long long)pt_entry_pa(level, e));
 	con_printf("\n");
 	for (unsigned int i = 0; i < nr_pte_bits; i++) {

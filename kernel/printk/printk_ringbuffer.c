@@ -79,8 +79,9 @@ void log_ring_store(struct log_ring *r, u8 level, u8 flags, u64 ts, const char *
 		r->next_idx = 0;
 	}
 	h = rec_at(r, r->next_idx);
-	*h = (struct rec){ .seq = r->next_seq++, .ts_nsec = ts, .len = len, .level = level,
-			   .flags = flags };
+	*h = (struct rec){
+		.seq = r->next_seq++, .ts_nsec = ts, .len = len, .level = level, .flags = flags
+	};
 	memcpy(h + 1, text, len);
 	r->next_idx += size;
 	if (r->next_idx == r->size)

@@ -79,9 +79,10 @@ static void printk_test_wrap_drop(struct ktest *t)
 		bad = !c.contiguous || !c.texts_match || c.last_seq != seq || c.count < 1 ||
 		      c.count * 24 > sizeof(buf);
 		if (bad)
-			ktest_fail(t, __FILE__, __LINE__, "seq %llu: %u records from %llu, ok=%d/%d",
-				   (unsigned long long)seq, c.count, (unsigned long long)c.first_seq,
-				   c.contiguous, c.texts_match);
+			ktest_fail(t, __FILE__, __LINE__,
+				   "seq %llu: %u records from %llu, ok=%d/%d",
+				   (unsigned long long)seq, c.count,
+				   (unsigned long long)c.first_seq, c.contiguous, c.texts_match);
 	}
 	KTEST_EXPECT_EQ(t, r.next_seq, bad ? 0 : 2000);
 	KTEST_EXPECT_TRUE(t, r.first_seq > 0);
@@ -104,8 +105,9 @@ static void printk_test_truncate(struct ktest *t)
 
 static void printk_test_format(struct ktest *t)
 {
-	struct printk_record r = { .ts_nsec = 1234567890ULL, .text = "hello", .len = 5,
-				   .newline = true };
+	struct printk_record r = {
+		.ts_nsec = 1234567890ULL, .text = "hello", .len = 5, .newline = true
+	};
 	char out[64];
 
 	printk_format_record(&r, out, sizeof(out));
@@ -142,12 +144,9 @@ static void printk_test_levels_cont(struct ktest *t)
 }
 
 static const struct ktest_case printk_test_cases[] = {
-	KTEST_CASE(printk_test_store_read),
-	KTEST_CASE(printk_test_wrap_drop),
-	KTEST_CASE(printk_test_truncate),
-	KTEST_CASE(printk_test_format),
-	KTEST_CASE(printk_test_levels_cont),
-	{}
+	KTEST_CASE(printk_test_store_read),  KTEST_CASE(printk_test_wrap_drop),
+	KTEST_CASE(printk_test_truncate),    KTEST_CASE(printk_test_format),
+	KTEST_CASE(printk_test_levels_cont), {}
 };
 
 static const struct ktest_suite printk_test_suite = {

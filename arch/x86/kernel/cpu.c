@@ -93,8 +93,9 @@ int setup_cpu_entry_area(phys_addr_t pgd_pa, int cpu)
 	}
 	err = pt_map_range(pgd_pa, (unsigned long)cea->gdt, __pa_symbol(gdt_page), PAGE_SIZE,
 			   PAGE_KERNEL_RO, PAGE_SIZE);
-	err = err ?: pt_map_range(pgd_pa, (unsigned long)cea->tss, __pa_symbol(&boot_tss),
-				  PAGE_SIZE, PAGE_KERNEL, PAGE_SIZE);
+	err = err   ?:
+		      pt_map_range(pgd_pa, (unsigned long)cea->tss, __pa_symbol(&boot_tss),
+				   PAGE_SIZE, PAGE_KERNEL, PAGE_SIZE);
 	for (int i = 0; i < N_EXCEPTION_STACKS && !err; i++)
 		err = pt_map_range(pgd_pa, (unsigned long)stack_va[i],
 				   __pa_symbol(exception_stacks[i]), EXCEPTION_STKSZ, PAGE_KERNEL,
@@ -111,8 +112,8 @@ void load_cpu_entry_area(int cpu)
 {
 	struct cpu_entry_area *cea = get_cpu_entry_area(cpu);
 	const u8 *const stacks[N_EXCEPTION_STACKS] = { (u8 *)cea->estacks.DF_stack,
-						      (u8 *)cea->estacks.NMI_stack,
-						      (u8 *)cea->estacks.MCE_stack };
+						       (u8 *)cea->estacks.NMI_stack,
+						       (u8 *)cea->estacks.MCE_stack };
 	struct {
 		u16 limit;
 		u64 base;

@@ -25,10 +25,28 @@
 #include <generated/compile.h>
 
 enum {
-	X86_TRAP_DE, X86_TRAP_DB, X86_TRAP_NMI, X86_TRAP_BP, X86_TRAP_OF, X86_TRAP_BR,
-	X86_TRAP_UD, X86_TRAP_NM, X86_TRAP_DF, X86_TRAP_OLD_MF, X86_TRAP_TS, X86_TRAP_NP,
-	X86_TRAP_SS, X86_TRAP_GP, X86_TRAP_PF, X86_TRAP_SPURIOUS, X86_TRAP_MF, X86_TRAP_AC,
-	X86_TRAP_MC, X86_TRAP_XF, X86_TRAP_VE, X86_TRAP_CP,
+	X86_TRAP_DE,
+	X86_TRAP_DB,
+	X86_TRAP_NMI,
+	X86_TRAP_BP,
+	X86_TRAP_OF,
+	X86_TRAP_BR,
+	X86_TRAP_UD,
+	X86_TRAP_NM,
+	X86_TRAP_DF,
+	X86_TRAP_OLD_MF,
+	X86_TRAP_TS,
+	X86_TRAP_NP,
+	X86_TRAP_SS,
+	X86_TRAP_GP,
+	X86_TRAP_PF,
+	X86_TRAP_SPURIOUS,
+	X86_TRAP_MF,
+	X86_TRAP_AC,
+	X86_TRAP_MC,
+	X86_TRAP_XF,
+	X86_TRAP_VE,
+	X86_TRAP_CP,
 };
 
 /* Page-fault error code bits. */
@@ -41,16 +59,28 @@ enum {
 
 /* Linux's names for the vectors (the "do_error_trap" strings). */
 static const char *const trap_name[32] = {
-	[X86_TRAP_DE] = "divide error", [X86_TRAP_DB] = "debug", [X86_TRAP_NMI] = "nmi",
-	[X86_TRAP_BP] = "int3", [X86_TRAP_OF] = "overflow", [X86_TRAP_BR] = "bounds",
-	[X86_TRAP_UD] = "invalid opcode", [X86_TRAP_NM] = "device not available",
-	[X86_TRAP_DF] = "double fault", [X86_TRAP_OLD_MF] = "coprocessor segment overrun",
-	[X86_TRAP_TS] = "invalid TSS", [X86_TRAP_NP] = "segment not present",
-	[X86_TRAP_SS] = "stack segment", [X86_TRAP_GP] = "general protection fault",
-	[X86_TRAP_PF] = "page fault", [X86_TRAP_SPURIOUS] = "spurious interrupt bug",
-	[X86_TRAP_MF] = "coprocessor error", [X86_TRAP_AC] = "alignment check",
-	[X86_TRAP_MC] = "machine check", [X86_TRAP_XF] = "simd exception",
-	[X86_TRAP_VE] = "virtualization exception", [X86_TRAP_CP] = "control protection",
+	[X86_TRAP_DE] = "divide error",
+	[X86_TRAP_DB] = "debug",
+	[X86_TRAP_NMI] = "nmi",
+	[X86_TRAP_BP] = "int3",
+	[X86_TRAP_OF] = "overflow",
+	[X86_TRAP_BR] = "bounds",
+	[X86_TRAP_UD] = "invalid opcode",
+	[X86_TRAP_NM] = "device not available",
+	[X86_TRAP_DF] = "double fault",
+	[X86_TRAP_OLD_MF] = "coprocessor segment overrun",
+	[X86_TRAP_TS] = "invalid TSS",
+	[X86_TRAP_NP] = "segment not present",
+	[X86_TRAP_SS] = "stack segment",
+	[X86_TRAP_GP] = "general protection fault",
+	[X86_TRAP_PF] = "page fault",
+	[X86_TRAP_SPURIOUS] = "spurious interrupt bug",
+	[X86_TRAP_MF] = "coprocessor error",
+	[X86_TRAP_AC] = "alignment check",
+	[X86_TRAP_MC] = "machine check",
+	[X86_TRAP_XF] = "simd exception",
+	[X86_TRAP_VE] = "virtualization exception",
+	[X86_TRAP_CP] = "control protection",
 };
 
 struct idt_gate {
@@ -85,9 +115,10 @@ void idt_setup(void)
 		idt_table[v] = (struct idt_gate){
 			.offset_low = a & 0xffff,
 			.segment = __KERNEL_CS,
-			.ist = v == X86_TRAP_DF ? IST_INDEX_DF + 1 :
+			.ist = v == X86_TRAP_DF	 ? IST_INDEX_DF + 1 :
 			       v == X86_TRAP_NMI ? IST_INDEX_NMI + 1 :
-			       v == X86_TRAP_MC ? IST_INDEX_MCE + 1 : 0,
+			       v == X86_TRAP_MC	 ? IST_INDEX_MCE + 1 :
+						   0,
 			.type_attr = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
 			.offset_mid = (a >> 16) & 0xffff,
 			.offset_high = a >> 32,
@@ -112,7 +143,8 @@ static void show_code(unsigned long ip)
 		u8 b;
 
 		if (copy_from_kernel_nofault(&b, (void *)a, 1)) {
-			n += scnprintf(line + n, sizeof(line) - n, " Unable to access opcode bytes at RIP 0x%lx.", a);
+			n += scnprintf(line + n, sizeof(line) - n,
+				       " Unable to access opcode bytes at RIP 0x%lx.", a);
 			break;
 		}
 		n += scnprintf(line + n, sizeof(line) - n, a == ip ? " <%02x>" : " %02x", b);
@@ -224,12 +256,14 @@ static void page_fault_oops(struct pt_regs *regs, unsigned long address)
 		pr_emerg("BUG: unable to handle page fault for address: %016lx\n", address);
 	pr_emerg("#PF: %s %s in %s mode\n", (err & X86_PF_USER) ? "user" : "supervisor",
 		 (err & X86_PF_INSTR) ? "instruction fetch" :
-		 (err & X86_PF_WRITE) ? "write access" : "read access",
+		 (err & X86_PF_WRITE) ? "write access" :
+					"read access",
 		 (regs->cs & 3) ? "user" : "kernel");
 	pr_emerg("#PF: error_code(0x%04lx) - %s\n", err,
 		 !(err & X86_PF_PROT) ? "not-present page" :
-		 (err & X86_PF_RSVD) ? "reserved bit violation" :
-		 (err & X86_PF_PK) ? "protection keys violation" : "permissions violation");
+		 (err & X86_PF_RSVD)  ? "reserved bit violation" :
+		 (err & X86_PF_PK)    ? "protection keys violation" :
+					"permissions violation");
 	dump_pagetable(address);
 	die("Oops", regs, err);
 }

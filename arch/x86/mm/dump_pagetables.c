@@ -121,7 +121,8 @@ static int ptdump_visit(const struct pt_entry *e, void *arg)
 
 	if (e->level == PT_P4D)
 		return PT_WALK_CONTINUE; /* folded: the pgd entry stands for it */
-	above = e->level == PT_PGD ? prot : st->eff_above[e->level == PT_PUD ? PT_PGD : e->level - 1];
+	above = e->level == PT_PGD ? prot :
+				     st->eff_above[e->level == PT_PUD ? PT_PGD : e->level - 1];
 	if (!e->present || (e->level == PT_PGD && is_hypervisor_range(e->va))) {
 		note_page(st, e->va, 0, 0, e->level);
 		return PT_WALK_SKIP;

@@ -46,7 +46,8 @@ void *early_ioremap(phys_addr_t pa, unsigned long size)
 		for (unsigned int k = 0; k < n; k++) {
 			unsigned int s = i - n + 1 + k;
 
-			if (__set_fixmap(slot_idx(s), (pa & PAGE_MASK) + k * PAGE_SIZE, PAGE_KERNEL_RO)) {
+			if (__set_fixmap(slot_idx(s), (pa & PAGE_MASK) + k * PAGE_SIZE,
+					 PAGE_KERNEL_RO)) {
 				while (k--)
 					clear_fixmap(slot_idx(i - n + 1 + k));
 				return NULL;

@@ -59,22 +59,22 @@ bool fixup_exception(struct pt_regs *regs)
  * One byte, one word or eight bytes read by an instruction that has a fixup: on a fault
  * the fixup sets err to -EFAULT and resumes after the load.
  */
-#define DEFINE_NOFAULT_LOAD(type, suffix)                                              \
-	static inline int load_nofault_##suffix(type *dst, const void *src)            \
-	{                                                                             \
-		int err = 0;                                                          \
-		type v = 0;                                                           \
-		asm volatile("1: mov" #suffix " (%[src]), %[v]\n"                     \
-			     "2:\n"                                                   \
-			     " .pushsection .text.fixup, \"ax\"\n"                    \
-			     "3: movl %[efault], %[err]\n"                            \
-			     " jmp 2b\n"                                              \
-			     " .popsection\n" _ASM_EXTABLE(1b, 3b)                    \
-			     : [err] "+r"(err), [v] "+r"(v)                           \
-			     : [src] "r"(src), [efault] "i"(-EFAULT)                  \
-			     : "memory");                                             \
-		*dst = v;                                                             \
-		return err;                                                           \
+#define DEFINE_NOFAULT_LOAD(type, suffix)                                   \
+	static inline int load_nofault_##suffix(type *dst, const void *src) \
+	{                                                                   \
+		int err = 0;                                                \
+		type v = 0;                                                 \
+		asm volatile("1: mov" #suffix " (%[src]), %[v]\n"           \
+			     "2:\n"                                         \
+			     " .pushsection .text.fixup, \"ax\"\n"          \
+			     "3: movl %[efault], %[err]\n"                  \
+			     " jmp 2b\n"                                    \
+			     " .popsection\n" _ASM_EXTABLE(1b, 3b)          \
+			     : [err] "+r"(err), [v] "+r"(v)                 \
+			     : [src] "r"(src), [efault] "i"(-EFAULT)        \
+			     : "memory");                                   \
+		*dst = v;                                                   \
+		return err;                                                 \
 	}
 DEFINE_NOFAULT_LOAD(u8, b)
 DEFINE_NOFAULT_LOAD(u64, q)

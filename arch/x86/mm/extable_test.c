@@ -35,7 +35,8 @@ static void extable_test_noncanonical(struct ktest *t)
 	u64 v;
 
 	KTEST_EXPECT_EQ(t, copy_from_kernel_nofault(&v, (void *)(1UL << 63), 8), -EFAULT);
-	KTEST_EXPECT_EQ(t, copy_from_kernel_nofault(&v, (void *)LAYOUT_SIGN_HOLE_START, 1), -EFAULT);
+	KTEST_EXPECT_EQ(t, copy_from_kernel_nofault(&v, (void *)LAYOUT_SIGN_HOLE_START, 1),
+			-EFAULT);
 }
 
 /* A read running off the end of the image's mapping: its first bytes are there, the rest not. */
@@ -63,12 +64,9 @@ static void extable_test_sorted(struct ktest *t)
 }
 
 static const struct ktest_case extable_test_cases[] = {
-	KTEST_CASE(extable_test_mapped),
-	KTEST_CASE(extable_test_unmapped),
-	KTEST_CASE(extable_test_noncanonical),
-	KTEST_CASE(extable_test_partial),
-	KTEST_CASE(extable_test_sorted),
-	{}
+	KTEST_CASE(extable_test_mapped),       KTEST_CASE(extable_test_unmapped),
+	KTEST_CASE(extable_test_noncanonical), KTEST_CASE(extable_test_partial),
+	KTEST_CASE(extable_test_sorted),       {}
 };
 
 static const struct ktest_suite extable_test_suite = {

@@ -54,8 +54,8 @@ static void layout_test_markers(struct ktest *t)
 	int n = 0, unsorted = 0;
 
 	for (; address_markers[n].name; n++)
-		unsorted += n && address_markers[n - 1].start_address >
-					 address_markers[n].start_address;
+		unsorted += n &&
+			    address_markers[n - 1].start_address > address_markers[n].start_address;
 	KTEST_EXPECT_EQ(t, unsorted, 0);
 	KTEST_EXPECT_EQ(t, n, 14); /* the 14 headers of Linux's x86_64 ptdump */
 	KTEST_EXPECT_STREQ(t, address_markers[0].name, "User Space");
@@ -82,13 +82,11 @@ static void layout_test_early_ioremap(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, early_ioremap(pa, (NR_FIX_BTMAPS + 1) * PAGE_SIZE) == NULL);
 }
 
-static const struct ktest_case layout_test_cases[] = {
-	KTEST_CASE(layout_test_rows),
-	KTEST_CASE(layout_test_derived),
-	KTEST_CASE(layout_test_markers),
-	KTEST_CASE(layout_test_early_ioremap),
-	{}
-};
+static const struct ktest_case layout_test_cases[] = { KTEST_CASE(layout_test_rows),
+						       KTEST_CASE(layout_test_derived),
+						       KTEST_CASE(layout_test_markers),
+						       KTEST_CASE(layout_test_early_ioremap),
+						       {} };
 
 static const struct ktest_suite layout_test_suite = {
 	.name = "x86_layout",

@@ -86,7 +86,8 @@ static phys_addr_t lower_table(phys_addr_t table_pa, enum pt_level level, unsign
 	if (!t)
 		return 0;
 	if (t[index] & _PAGE_PRESENT) {
-		if (pt_entry_leaf(level, t[index]) && (!split || split_leaf(table_pa, level, index)))
+		if (pt_entry_leaf(level, t[index]) &&
+		    (!split || split_leaf(table_pa, level, index)))
 			return 0;
 		return t[index] & PTE_PFN_MASK;
 	}

@@ -45,7 +45,8 @@ static void pgtable_test_map_live(struct ktest *t)
 	KTEST_EXPECT_TRUE(t, page != 0);
 	if (!page)
 		return;
-	KTEST_EXPECT_EQ(t, pt_map_range(pgd, TEST_VA, __pa(page), PAGE_SIZE, PAGE_KERNEL, PAGE_SIZE), 0);
+	KTEST_EXPECT_EQ(
+		t, pt_map_range(pgd, TEST_VA, __pa(page), PAGE_SIZE, PAGE_KERNEL, PAGE_SIZE), 0);
 	flush_tlb_one_kernel(TEST_VA);
 	*alias = 0x1122334455667788ULL;
 	KTEST_EXPECT_EQ(t, *(u64 *)page, 0x1122334455667788ULL);
@@ -72,8 +73,8 @@ static void pgtable_test_split(struct ktest *t)
 	KTEST_EXPECT_EQ(t, pt_unmap_range(pgd, va + 5 * PAGE_SIZE, PAGE_SIZE), 0);
 	for (unsigned long i = 0; i < PTRS_PER_PTE; i++) {
 		pt_translate(pgd, va + i * PAGE_SIZE, &tr);
-		bad += i == 5 ? tr.mapped : (!tr.mapped || tr.pa != i * PAGE_SIZE ||
-					     tr.page_size != PAGE_SIZE);
+		bad += i == 5 ? tr.mapped :
+				(!tr.mapped || tr.pa != i * PAGE_SIZE || tr.page_size != PAGE_SIZE);
 	}
 	KTEST_EXPECT_EQ(t, bad, 0);
 	KTEST_EXPECT_EQ(t, nr_pagetable_pages, before + 1); /* the split's pte table */
@@ -89,7 +90,8 @@ static void pgtable_test_bad_args(struct ktest *t)
 
 	KTEST_EXPECT_EQ(t, pt_map_range(pgd, TEST_VA + 1, 0, PAGE_SIZE, PAGE_KERNEL, PAGE_SIZE),
 			-EINVAL);
-	KTEST_EXPECT_EQ(t, pt_map_range(pgd, TEST_VA, 0, PAGE_SIZE, PAGE_KERNEL, PMD_SIZE), -EINVAL);
+	KTEST_EXPECT_EQ(t, pt_map_range(pgd, TEST_VA, 0, PAGE_SIZE, PAGE_KERNEL, PMD_SIZE),
+			-EINVAL);
 	KTEST_EXPECT_EQ(t, pt_unmap_range(pgd, TEST_VA, 3), -EINVAL);
 }
 
@@ -106,12 +108,9 @@ static void pgtable_test_wx_and_direct(struct ktest *t)
 }
 
 static const struct ktest_case pgtable_test_cases[] = {
-	KTEST_CASE(pgtable_test_translate_live),
-	KTEST_CASE(pgtable_test_map_live),
-	KTEST_CASE(pgtable_test_split),
-	KTEST_CASE(pgtable_test_bad_args),
-	KTEST_CASE(pgtable_test_wx_and_direct),
-	{}
+	KTEST_CASE(pgtable_test_translate_live), KTEST_CASE(pgtable_test_map_live),
+	KTEST_CASE(pgtable_test_split),		 KTEST_CASE(pgtable_test_bad_args),
+	KTEST_CASE(pgtable_test_wx_and_direct),	 {}
 };
 
 static const struct ktest_suite pgtable_test_suite = {

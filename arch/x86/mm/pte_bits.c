@@ -22,8 +22,10 @@ const struct pte_bit_desc pte_bits[] = {
 	{ "A", "accessed", _PAGE_ACCESSED, _PAGE_ACCESSED, NULL, NULL },
 	{ "D", "dirty", _PAGE_DIRTY, _PAGE_DIRTY, NULL, NULL },
 	{ "SW1", "software bit 9", _BITUL(_PAGE_BIT_SOFTW1), _BITUL(_PAGE_BIT_SOFTW1), NULL, NULL },
-	{ "SW2", "software bit 10", _BITUL(_PAGE_BIT_SOFTW2), _BITUL(_PAGE_BIT_SOFTW2), NULL, NULL },
-	{ "SW3", "software bit 11", _BITUL(_PAGE_BIT_SOFTW3), _BITUL(_PAGE_BIT_SOFTW3), NULL, NULL },
+	{ "SW2", "software bit 10", _BITUL(_PAGE_BIT_SOFTW2), _BITUL(_PAGE_BIT_SOFTW2), NULL,
+	  NULL },
+	{ "SW3", "software bit 11", _BITUL(_PAGE_BIT_SOFTW3), _BITUL(_PAGE_BIT_SOFTW3), NULL,
+	  NULL },
 	{ "PKEY", "protection key (bits 59-62)", 0xfUL << _PAGE_BIT_PKEY_BIT0,
 	  0xfUL << _PAGE_BIT_PKEY_BIT0, NULL, NULL },
 };

@@ -12,8 +12,8 @@
 #include <asm/pgtable.h>
 
 const char *const pt_level_name[PT_NR_LEVELS] = { "pgd", "p4d", "pud", "pmd", "pte" };
-const unsigned int pt_level_shift[PT_NR_LEVELS] = { PGDIR_SHIFT, P4D_SHIFT, PUD_SHIFT,
-						     PMD_SHIFT, PAGE_SHIFT };
+const unsigned int pt_level_shift[PT_NR_LEVELS] = { PGDIR_SHIFT, P4D_SHIFT, PUD_SHIFT, PMD_SHIFT,
+						    PAGE_SHIFT };
 
 /* Entries are read WALK_CHUNK at a time: one checked copy each, little stack per level. */
 #define WALK_CHUNK 64
@@ -88,7 +88,8 @@ static int walk_table(phys_addr_t table_pa, enum pt_level level, unsigned long b
 int pt_walk(phys_addr_t pgd_pa, unsigned long start, unsigned long last, pt_visit_t visit,
 	    void *arg)
 {
-	const unsigned long lower_last = (1UL << __VIRTUAL_MASK_SHIFT) - 1, upper_first = ~lower_last;
+	const unsigned long lower_last = (1UL << __VIRTUAL_MASK_SHIFT) - 1,
+			    upper_first = ~lower_last;
 	const unsigned long mask = (1UL << (__VIRTUAL_MASK_SHIFT + 1)) - 1;
 	phys_addr_t pgd = pgd_pa & PTE_PFN_MASK;
 

@@ -58,8 +58,9 @@ static void check_modules(const struct mb2_info *info, u64 out, u64 out_end)
 		if (mb2_module(info, i, &mod))
 			continue;
 		if (overlaps(mod.start, mod.end, out, out_end))
-			stub_error("carto: boot failed: module %u '%s' at pa=0x%llx-0x%llx overlaps the kernel's load area pa=0x%llx-0x%llx",
-				   i, mod.cmdline, mod.start, mod.end, out, out_end);
+			stub_error(
+				"carto: boot failed: module %u '%s' at pa=0x%llx-0x%llx overlaps the kernel's load area pa=0x%llx-0x%llx",
+				i, mod.cmdline, mod.start, mod.end, out, out_end);
 	}
 }
 
@@ -76,8 +77,9 @@ static const u8 *place_payload(const struct mb2_info *info, u64 out, u64 out_end
 		return input_data;
 	dst = ALIGN(out_end, PAGE_SIZE);
 	if (!is_ram(info, dst, dst + len))
-		stub_error("carto: boot failed: no RAM at pa=0x%llx to move the payload out of the output's way",
-			   dst);
+		stub_error(
+			"carto: boot failed: no RAM at pa=0x%llx to move the payload out of the output's way",
+			dst);
 	stub_printf("carto: payload moved from pa=0x%llx to pa=0x%llx\n", src, dst);
 	memmove((void *)dst, input_data, len);
 	return (const u8 *)dst;
@@ -100,8 +102,8 @@ static u64 place_elf(u64 out, size_t olen, u64 out_end)
 	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64)
 		stub_error("carto: elf: the payload is not an x86-64 ELF image");
 	n = eh->e_phnum;
-	if (eh->e_phentsize != sizeof(Elf64_Phdr) || n > ARRAY_SIZE(ph) ||
-	    eh->e_phoff > olen || n * sizeof(Elf64_Phdr) > olen - eh->e_phoff)
+	if (eh->e_phentsize != sizeof(Elf64_Phdr) || n > ARRAY_SIZE(ph) || eh->e_phoff > olen ||
+	    n * sizeof(Elf64_Phdr) > olen - eh->e_phoff)
 		stub_error("carto: elf: bad program header table (%u entries at offset %llu)", n,
 			   eh->e_phoff);
 	/* Keep what we need of the headers: the first segment's move overwrites them. */
@@ -115,8 +117,9 @@ static u64 place_elf(u64 out, size_t olen, u64 out_end)
 		if (p->p_paddr < last_end || p->p_memsz < p->p_filesz ||
 		    p->p_paddr + p->p_memsz > out_end || p->p_offset > olen ||
 		    p->p_filesz > olen - p->p_offset || p->p_paddr - out > p->p_offset)
-			stub_error("carto: elf: segment %u (pa=0x%llx, %llu bytes) does not fit the load area",
-				   i, p->p_paddr, p->p_memsz);
+			stub_error(
+				"carto: elf: segment %u (pa=0x%llx, %llu bytes) does not fit the load area",
+				i, p->p_paddr, p->p_memsz);
 		memmove((void *)p->p_paddr, (const void *)(out + p->p_offset), p->p_filesz);
 		memset((void *)(p->p_paddr + p->p_filesz), 0, p->p_memsz - p->p_filesz);
 		if (entry >= p->p_vaddr && entry < p->p_vaddr + p->p_filesz)
@@ -143,21 +146,23 @@ void stub_main(u32 magic, u32 info_pa)
 	if (magic != MULTIBOOT2_BOOTLOADER_MAGIC)
 		stub_error("carto: boot failed: bad multiboot2 magic 0x%x", magic);
 	if (total > BOOT_INFO_MAX)
-		stub_error("carto: boot failed: multiboot2 info of %u bytes is larger than %u", total,
-			   BOOT_INFO_MAX);
+		stub_error("carto: boot failed: multiboot2 info of %u bytes is larger than %u",
+			   total, BOOT_INFO_MAX);
 	memcpy(boot_info, (const void *)(u64)info_pa, total < 8 ? 8 : total);
 	if (mb2_parse(boot_info, sizeof(boot_info), &info, &err))
 		stub_error("carto: multiboot2: %s at offset %u", err.reason, err.offset);
 	if (len < 4)
-		stub_error("carto: lz4: payload of %zu bytes has no size trailer at input offset 0", len);
+		stub_error("carto: lz4: payload of %zu bytes has no size trailer at input offset 0",
+			   len);
 
 	/* The output area holds the decompressed ELF, then the placed image with its bss. */
 	olen = input_data[len - 4] | input_data[len - 3] << 8 | input_data[len - 2] << 16 |
 	       (u32)input_data[len - 1] << 24;
 	out_end = out + max((u64)olen, kernel_end_vaddr - kernel_text_vaddr);
 	if (!is_ram(&info, out, out_end))
-		stub_error("carto: boot failed: pa=0x%llx-0x%llx (%llu KiB for the kernel) is not all RAM",
-			   out, out_end, (out_end - out) >> 10);
+		stub_error(
+			"carto: boot failed: pa=0x%llx-0x%llx (%llu KiB for the kernel) is not all RAM",
+			out, out_end, (out_end - out) >> 10);
 	check_modules(&info, out, out_end);
 	src = place_payload(&info, out, out_end, len);
 

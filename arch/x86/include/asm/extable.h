@@ -13,10 +13,10 @@ struct exception_table_entry {
 	unsigned long insn, fixup;
 };
 
-#define _ASM_EXTABLE(from, to)                       \
-	" .pushsection __ex_table, \"a\"\n"          \
-	" .balign 8\n"                               \
-	" .quad " #from ", " #to "\n"                \
+#define _ASM_EXTABLE(from, to)              \
+	" .pushsection __ex_table, \"a\"\n" \
+	" .balign 8\n"                      \
+	" .quad " #from ", " #to "\n"       \
 	" .popsection\n"
 
 struct pt_regs;

@@ -31,7 +31,7 @@ enum fixed_addresses {
 #define NR_FIX_BTMAPS (FIX_BTMAP_BEGIN - FIX_BTMAP_END + 1)
 
 #define __fix_to_virt(x) (FIXADDR_TOP - ((unsigned long)(x) << PAGE_SHIFT))
-#define __virt_to_fix(x) ((FIXADDR_TOP - ((x) & PAGE_MASK)) >> PAGE_SHIFT)
+#define __virt_to_fix(x) ((FIXADDR_TOP - ((x)&PAGE_MASK)) >> PAGE_SHIFT)
 
 #ifndef __ASSEMBLY__
 #include <linux/types.h>

@@ -49,7 +49,7 @@
 
 #ifndef __ASSEMBLY__
 /* Kernel image virtual address <-> physical address, through the text mapping. */
-#define __pa_symbol(x) ((unsigned long)(x) - __START_KERNEL_map)
+#define __pa_symbol(x) ((unsigned long)(x)-__START_KERNEL_map)
 #define __va_kimage(pa) ((void *)((unsigned long)(pa) + __START_KERNEL_map))
 #endif
 

@@ -10,11 +10,21 @@
 #include <asm/page_types.h>
 #include <asm/pgtable_types.h>
 
-typedef struct { unsigned long pgd; } pgd_t;
-typedef struct { unsigned long pud; } pud_t;
-typedef struct { unsigned long pmd; } pmd_t;
-typedef struct { unsigned long pte; } pte_t;
-typedef struct { unsigned long pgprot; } pgprot_t;
+typedef struct {
+	unsigned long pgd;
+} pgd_t;
+typedef struct {
+	unsigned long pud;
+} pud_t;
+typedef struct {
+	unsigned long pmd;
+} pmd_t;
+typedef struct {
+	unsigned long pte;
+} pte_t;
+typedef struct {
+	unsigned long pgprot;
+} pgprot_t;
 
 #define __pgprot(x) ((pgprot_t){ (x) })
 #define pgprot_val(p) ((p).pgprot)
@@ -79,7 +89,8 @@ static inline unsigned long pt_level_size(enum pt_level l)
 /* A leaf: a pte, or an entry with PSE at pud or pmd level. */
 static inline bool pt_entry_leaf(enum pt_level l, unsigned long e)
 {
-	return (e & _PAGE_PRESENT) && (l == PT_PTE || ((l == PT_PUD || l == PT_PMD) && (e & _PAGE_PSE)));
+	return (e & _PAGE_PRESENT) &&
+	       (l == PT_PTE || ((l == PT_PUD || l == PT_PMD) && (e & _PAGE_PSE)));
 }
 
 /* The physical frame an entry points at (a table, or a page of its level's size). */

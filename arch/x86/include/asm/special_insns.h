@@ -6,15 +6,15 @@
 #include <linux/types.h>
 #include <asm/processor-flags.h>
 
-#define DEFINE_READ_CR(n)                                          \
-	static inline unsigned long read_cr##n(void)               \
-	{                                                          \
-		unsigned long v;                                   \
-		asm volatile("mov %%cr" #n ", %0" : "=r"(v));      \
-		return v;                                          \
-	}                                                          \
-	static inline void write_cr##n(unsigned long v)            \
-	{                                                          \
+#define DEFINE_READ_CR(n)                                              \
+	static inline unsigned long read_cr##n(void)                   \
+	{                                                              \
+		unsigned long v;                                       \
+		asm volatile("mov %%cr" #n ", %0" : "=r"(v));          \
+		return v;                                              \
+	}                                                              \
+	static inline void write_cr##n(unsigned long v)                \
+	{                                                              \
 		asm volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); \
 	}
 DEFINE_READ_CR(0)
