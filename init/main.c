@@ -25,6 +25,7 @@
 #include <asm/i8259.h>
 #include <asm/pgtable.h>
 #include <asm/special_insns.h>
+#include <asm/tlbflush.h>
 
 unsigned long boot_info_pa;
 const void *boot_info;
@@ -84,6 +85,7 @@ void start_kernel(void)
 	setup_boot_info();
 	pr_notice("Command line: %s\n", boot_command_line);
 	parse_boot_params();
+	tlb_init();
 
 	layout_init();
 	init_mem_mapping();

@@ -12,6 +12,7 @@
 #include <linux/init.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <asm/tlbflush.h>
 
 char boot_command_line[COMMAND_LINE_SIZE];
 const char *boot_selftest;
@@ -83,6 +84,8 @@ static const struct kernel_param boot_params[] = { { "loglevel", set_loglevel },
 						   { "console", set_console },
 						   { "selftest", set_selftest },
 						   { "slub_debug", set_slub_debug },
+						   { "nopcid", tlb_param_nopcid },
+						   { "noinvpcid", tlb_param_noinvpcid },
 						   {} };
 
 char *next_arg(char *args, char **param, char **val)

@@ -101,6 +101,7 @@ int cmd_buddyinfo(int argc, char **argv);
 int cmd_vmallocinfo(int argc, char **argv);
 int cmd_page(int argc, char **argv);
 int cmd_slabinfo(int argc, char **argv);
+int cmd_tlb(int argc, char **argv);
 int cmd_slab(int argc, char **argv);
 int cmd_insmod(int argc, char **argv);
 int cmd_rmmod(int argc, char **argv);

@@ -6,6 +6,9 @@
  */
 #include <asm/page_types.h>
 
+/* The largest alignment GCC gives read-only data (arrays of 32 bytes and more). */
+#define RODATA_ALIGN 32
+
 OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)
 ENTRY(startup_64)
@@ -27,25 +30,33 @@ SECTIONS
 	_etext = .;
 
 	. = ALIGN(PAGE_SIZE);
+	/*
+	 * The read-only sections follow each other with no hole (each padded to RODATA_ALIGN):
+	 * the GDB helpers read __start_rodata.._erodata from the vmlinux file in one piece.
+	 */
 	__start_rodata = .;
 	.rodata : AT(ADDR(.rodata) - __START_KERNEL_map) {
 		*(.rodata .rodata.*)
+		. = ALIGN(RODATA_ALIGN);
 	} :rodata
 	__ex_table : AT(ADDR(__ex_table) - __START_KERNEL_map) {
 		__start___ex_table = .;
 		KEEP(*(__ex_table))
 		__stop___ex_table = .;
+		. = ALIGN(RODATA_ALIGN);
 	} :rodata
 	.ktest_suites : AT(ADDR(.ktest_suites) - __START_KERNEL_map) {
 		__start_ktest_suites = .;
 		KEEP(*(.ktest_suites))
 		__stop_ktest_suites = .;
+		. = ALIGN(RODATA_ALIGN);
 	} :rodata
 	/* EXPORT_SYMBOL() rows: what modules may link against (kernel/module.c). */
 	__ksymtab : AT(ADDR(__ksymtab) - __START_KERNEL_map) {
 		__start___ksymtab = .;
 		KEEP(*(__ksymtab))
 		__stop___ksymtab = .;
+		. = ALIGN(RODATA_ALIGN);
 	} :rodata
 	/* Last in rodata: its size changes between the kallsyms link passes, nothing after moves twice. */
 	.kallsyms : AT(ADDR(.kallsyms) - __START_KERNEL_map) {
