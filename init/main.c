@@ -14,6 +14,7 @@
 #include <linux/moduleparam.h>
 #include <linux/ktest.h>
 #include <carto/multiboot2.h>
+#include <carto/acpi.h>
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -94,6 +95,7 @@ void start_kernel(void)
 	pgtable_use_buddy();
 	kmem_cache_init();
 	vmalloc_init();
+	acpi_boot_init();
 	ptdump_check_wx();
 
 	init_8259A();
