@@ -50,7 +50,8 @@ LDFLAGS_KERNEL := -m elf_x86_64 -nostdlib -z max-page-size=0x1000 -z noexecstack
 # ---------------------------------------------------------------------------------------------
 # Sources: every .c and .asm below these directories is part of the kernel.
 
-KERNEL_DIRS := init kernel kernel/printk kernel/monitor arch/x86/kernel arch/x86/mm mm lib drivers/tty
+KERNEL_DIRS := init kernel kernel/printk kernel/monitor arch/x86/kernel arch/x86/mm \
+	arch/x86/realmode mm lib drivers/tty
 KERNEL_SRCS := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c $(d)/*.asm))
 KERNEL_OBJS := $(patsubst %,$(O)/%.o,$(basename $(KERNEL_SRCS)))
 
@@ -111,6 +112,18 @@ $(O)/%.o: %.asm | $(GEN_HDRS)
 	$(quiet) AS $@
 	@mkdir -p $(dir $@)
 	$(Q)$(NASM) $(NASMFLAGS) -MD $(O)/$*.d -MP $< -o $@
+
+# The AP trampoline: a flat binary (real mode to long mode), carried by rmpiggy.asm.
+$(O)/arch/x86/realmode/rm/trampoline.bin: arch/x86/realmode/rm/trampoline_64.asm
+	$(quiet) AS $@
+	@mkdir -p $(dir $@)
+	$(Q)$(NASM) -f bin -w+all $< -o $@
+
+$(O)/arch/x86/realmode/rmpiggy.o: arch/x86/realmode/rmpiggy.asm \
+		$(O)/arch/x86/realmode/rm/trampoline.bin | $(GEN_HDRS)
+	$(quiet) AS $@
+	@mkdir -p $(dir $@)
+	$(Q)$(NASM) $(NASMFLAGS) -I$(O)/ $< -o $@
 
 $(O)/arch/x86/kernel/vmlinux.lds: arch/x86/kernel/vmlinux.lds.S | $(GEN_HDRS)
 	$(quiet) LDS $@

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * From startup_64 to the monitor: CPU tables, the console, the clock, the boot
- * information and command line, the final page tables (init_mem_mapping) and the page
- * allocator, interrupts, then the monitor shell.
+ * From startup_64 to the monitor: the boot CPU's per-CPU area and tables, the console, the
+ * clock, the boot information and command line, the final page tables (init_mem_mapping)
+ * and the page allocator, ACPI, the APICs and interrupts, the other CPUs, then the monitor
+ * shell.
  */
 #define pr_fmt(fmt) fmt
 #include <linux/kernel.h>
@@ -24,6 +25,9 @@
 #include <asm/ptdump.h>
 #include <asm/extable.h>
 #include <asm/i8259.h>
+#include <asm/apic.h>
+#include <asm/io_apic.h>
+#include <linux/smp.h>
 #include <asm/pgtable.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
@@ -77,8 +81,9 @@ static void setup_boot_info(void)
 
 void start_kernel(void)
 {
+	setup_boot_percpu();
 	serial8250_init();
-	cpu_init_gdt_tss();
+	cpu_init();
 	idt_setup();
 	sort_main_extable();
 	pr_notice("%s\n", carto_banner);
@@ -94,14 +99,17 @@ void start_kernel(void)
 	mem_init();
 	pgtable_use_buddy();
 	kmem_cache_init();
-	vmalloc_init();
 	acpi_boot_init();
+	vmalloc_init();
 	ptdump_check_wx();
 
-	init_8259A();
-	i8259_unmask_irq(IRQ_COM1);
+	init_8259A(); /* every line masked before the LAPIC masks LINT0, as Linux orders it */
+	apic_bsp_setup();
+	setup_IO_APIC();
+	legacy_irq_unmask(IRQ_COM1);
 	serial8250_enable_rx_irq();
 	local_irq_enable();
+	smp_init();
 
 	if (boot_selftest && ktest_run(boot_selftest) == -ENOENT)
 		pr_warn("selftest: no suite '%s'\n", boot_selftest);

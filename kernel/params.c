@@ -12,7 +12,9 @@
 #include <linux/init.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <asm/tlbflush.h>
+#include <asm/apic.h>
 
 char boot_command_line[COMMAND_LINE_SIZE];
 const char *boot_selftest;
@@ -86,6 +88,9 @@ static const struct kernel_param boot_params[] = { { "loglevel", set_loglevel },
 						   { "slub_debug", set_slub_debug },
 						   { "nopcid", tlb_param_nopcid },
 						   { "noinvpcid", tlb_param_noinvpcid },
+						   { "nox2apic", apic_param_nox2apic },
+						   { "nosmp", smp_param_nosmp },
+						   { "maxcpus", smp_param_maxcpus },
 						   {} };
 
 char *next_arg(char *args, char **param, char **val)

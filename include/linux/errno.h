@@ -5,6 +5,7 @@
 #define EPERM 1
 #define ENOENT 2
 #define EIO 5
+#define ENXIO 6
 #define E2BIG 7
 #define ENOEXEC 8
 #define EAGAIN 11
@@ -20,5 +21,6 @@
 #define ENOSYS 38
 #define EOVERFLOW 75
 #define EBADMSG 74
+#define ETIMEDOUT 110
 
 #endif /* _LINUX_ERRNO_H */

@@ -21,6 +21,8 @@ extern const char *boot_selftest;
 void start_kernel(void);
 /* Build init_top_pgt from the memory map and switch to it (arch/x86/mm/init_64.c). */
 void init_mem_mapping(void);
+/* The physical address of init_top_pgt, the kernel's page table (every CPU's CR3). */
+phys_addr_t init_pgd_pa(void);
 /* From then on, page-table pages come from the buddy allocator. */
 void pgtable_use_buddy(void);
 __attribute__((__noreturn__)) void monitor_main(void);

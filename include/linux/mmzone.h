@@ -22,11 +22,10 @@
 #define MAX_DMA_PFN ((16UL << 20) >> PAGE_SHIFT)
 #define MAX_DMA32_PFN ((1UL << 32) >> PAGE_SHIFT)
 
-/* Until SMP lands: one CPU, the boot CPU, and room for the per-CPU data of more. */
-#ifndef NR_CPUS
+#ifdef __KERNEL__
+#include <linux/smp.h>
+#else /* tests/host: one CPU */
 #define NR_CPUS 64
-#endif
-#ifndef smp_processor_id
 #define smp_processor_id() 0
 #endif
 

@@ -2,23 +2,23 @@
 /*
  * `tlb`: the TLB flush counters (arch/x86/mm/tlb.c), Linux's four per CPU and in total as
  * /proc/vmstat lines, then carto's own totals, the ceiling and the mechanism in use.
- * `tlb reset` zeroes them; `tlb ceiling N` sets tlb_single_page_flush_ceiling.
- * One CPU until SMP (and the /proc/interrupts `TLB:` row comes with it).
+ * `tlb reset` zeroes them; `tlb ceiling N` sets tlb_single_page_flush_ceiling;
+ * `tlb shootdown off` (tests only) stops the shootdown IPIs, to show that stale entries
+ * then survive; `tlb shootdown on` restores them.
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/printk.h>
+#include <linux/smp.h>
 #include <asm/tlbflush.h>
 #include "monitor.h"
 
-#define TLB_ONLINE_CPUS 1
-
 static void tlb_show(void)
 {
-	for (int cpu = 0; cpu < TLB_ONLINE_CPUS; cpu++) {
+	for_each_online_cpu(cpu) {
 		con_printf("cpu%d:\n", cpu);
 		for (int i = 0; i < NR_TLB_VMSTAT_ITEMS; i++)
-			con_printf("%s %lu\n", tlb_stat_names[i], tlb_stats[cpu][i]);
+			con_printf("%s %lu\n", tlb_stat_names[i], tlb_stat_cpu(cpu, i));
 	}
 	con_printf("total:\n");
 	for (int i = 0; i < NR_TLB_VMSTAT_ITEMS; i++)
@@ -29,6 +29,7 @@ static void tlb_show(void)
 	con_printf("tlb_single_page_flush_ceiling %lu\n", tlb_single_page_flush_ceiling);
 	con_printf("pcid %s\n", tlb_pcid_enabled ? "on" : "off");
 	con_printf("full_flush %s\n", tlb_mode_names[tlb_flush_mode]);
+	con_printf("shootdowns %s\n", tlb_skip_shootdown ? "off" : "on");
 }
 
 int cmd_tlb(int argc, char **argv)
@@ -48,6 +49,13 @@ int cmd_tlb(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "ceiling") && !kstrtoul(argv[2], 10, &n) &&
 	    !tlb_set_ceiling(n)) {
 		con_printf("tlb: tlb_single_page_flush_ceiling %lu\n", n);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "shootdown") &&
+	    (!strcmp(argv[2], "on") || !strcmp(argv[2], "off"))) {
+		tlb_skip_shootdown = !strcmp(argv[2], "off");
+		con_printf("tlb: shootdowns %s%s\n", argv[2],
+			   tlb_skip_shootdown ? " (tests only: other CPUs keep stale entries)" : "");
 		return 0;
 	}
 	return monitor_usage(argv[0]);

@@ -141,8 +141,9 @@ class Carto:
     """One QEMU running carto, its serial port driven by pexpect, its HMP on a socket."""
 
     def __init__(self, build, iso=None, mem="512M", cpu="max", no_reboot=True, extra_args=(),
-                 name="carto"):
+                 name="carto", smp=1):
         self.build = build
+        self.smp = smp
         self.iso = Path(iso) if iso else build.iso
         self.mem = mem
         self.cpu = cpu
@@ -160,7 +161,7 @@ class Carto:
     # -- life cycle ---------------------------------------------------------------------------
 
     def argv(self):
-        argv = [QEMU, "-m", self.mem, "-smp", "1", "-accel", "tcg", "-cpu", self.cpu,
+        argv = [QEMU, "-m", self.mem, "-smp", str(self.smp), "-accel", "tcg", "-cpu", self.cpu,
                 "-cdrom", str(self.iso), "-boot", "d", "-nic", "none", "-display", "none",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                 "-serial", f"unix:{self.serial_path},server=on,wait=on",

@@ -56,6 +56,19 @@ startup_64:
 	jmp	.Lhalt
 startup_64_end:
 
+; The trampoline jumps here in long mode on the AP's own stack (16-byte aligned), its
+; page table in CR3: call start_secondary(), which never returns.
+global secondary_startup_64:function (secondary_startup_64_end - secondary_startup_64)
+secondary_startup_64:
+	xor	ebp, ebp				; the call trace stops here
+	extern	start_secondary
+	call	start_secondary
+.Lhalt:
+	cli
+	hlt
+	jmp	.Lhalt
+secondary_startup_64_end:
+
 section .rodata
 align 16
 early_gdt:

@@ -18,7 +18,9 @@
 #include <asm/segment.h>
 #include <asm/ptrace.h>
 #include <asm/extable.h>
-#include <asm/i8259.h>
+#include <linux/smp.h>
+#include <asm/apic.h>
+#include <asm/hardirq.h>
 #include <asm/pgtable.h>
 #include <asm/special_insns.h>
 #include <asm/cpu_entry_area.h>
@@ -98,7 +100,9 @@ extern const unsigned long vector_stubs[NR_VECTORS];
 int oops_count;
 static void (*recover_fn)(void);
 static void *recover_sp;
-static int irq_depth, oops_depth;
+static int oops_depth;
+static bool cpus_stopping; /* panic: an NMI now means "halt" */
+DECLARE_PER_CPU(int, irq_count);
 /* CR2 as the page fault left it: reading it later could see a fault of the report itself. */
 static unsigned long fault_cr2;
 
@@ -157,7 +161,10 @@ static void show_regs(const struct pt_regs *regs)
 	char sym[KSYM_SYMBOL_LEN];
 
 	sprint_symbol(sym, sizeof(sym), regs->ip);
-	pr_emerg("CPU: 0 PID: 0 Comm: monitor Not tainted %s #1\n", CARTO_VERSION);
+	int cpu = smp_processor_id();
+
+	pr_emerg("CPU: %d PID: 0 Comm: %s Not tainted %s #1\n", cpu, cpu ? "idle" : "monitor",
+		 CARTO_VERSION);
 	pr_emerg("RIP: %04lx:%s\n", regs->cs & 0xffff, sym);
 	show_code(regs->ip);
 	pr_emerg("RSP: %04lx:%016lx EFLAGS: %08lx\n", regs->ss & 0xffff, regs->sp, regs->flags);
@@ -193,13 +200,26 @@ static void show_trace(unsigned long bp)
 	}
 }
 
-/* After the report: resume the monitor on a fresh stack, or stop the machine. */
+/*
+ * After the report: the monitor (CPU 0, process context) resumes on a fresh stack; an AP
+ * leaves the online mask and halts (nothing waits on it any more); else stop the machine.
+ */
 static void oops_end(struct pt_regs *regs)
 {
+	int cpu = smp_processor_id();
+	bool in_irq = this_cpu_read(irq_count) > 0;
+
 	pr_emerg("---[ end trace %016x ]---\n", oops_count);
 	oops_depth--;
-	if (!recover_fn || irq_depth || oops_depth)
-		panic("Fatal exception%s", irq_depth ? " in interrupt" : "");
+	if (cpu != 0 && !oops_depth) {
+		__atomic_and_fetch(&cpu_online_mask, ~(1ULL << cpu), __ATOMIC_SEQ_CST);
+		WRITE_ONCE(cpu_state[cpu], CPU_HALTED);
+		pr_emerg("CPU%d: halted after the oops, the other CPUs go on\n", cpu);
+		for (;;)
+			asm volatile("cli; hlt");
+	}
+	if (!recover_fn || in_irq || oops_depth)
+		panic("Fatal exception%s", in_irq ? " in interrupt" : "");
 	/* Enter as if called: a null return address on a 16-byte aligned stack top. */
 	regs->ip = (unsigned long)recover_fn;
 	regs->sp = (unsigned long)recover_sp - sizeof(unsigned long);
@@ -284,7 +304,11 @@ static void do_exception(struct pt_regs *regs)
 	if (v == X86_TRAP_DF)
 		do_double_fault(regs);
 	if (v == X86_TRAP_NMI) {
-		pr_emerg("Uhhuh. NMI received on CPU 0.\n");
+		inc_irq_stat(__nmi_count);
+		if (READ_ONCE(cpus_stopping))
+			for (;;)
+				asm volatile("cli; hlt");
+		pr_emerg("Uhhuh. NMI received on CPU %d.\n", smp_processor_id());
 		return;
 	}
 	if (fixup_exception(regs))
@@ -298,21 +322,6 @@ static void do_exception(struct pt_regs *regs)
 	}
 }
 
-static void do_irq(struct pt_regs *regs)
-{
-	unsigned int irq = regs->vector - IRQ0_VECTOR;
-
-	if (regs->vector == SPURIOUS_VECTOR || irq >= 16)
-		return;
-	if (i8259_spurious(irq))
-		return;
-	irq_depth++;
-	if (irq == IRQ_COM1)
-		serial8250_interrupt();
-	irq_depth--;
-	i8259_eoi(irq);
-}
-
 /* Called by every entry stub (entry_64.asm) with the saved registers. */
 void do_trap(struct pt_regs *regs);
 void do_trap(struct pt_regs *regs)
@@ -320,7 +329,16 @@ void do_trap(struct pt_regs *regs)
 	if (regs->vector < FIRST_EXTERNAL_VECTOR)
 		do_exception(regs);
 	else
-		do_irq(regs);
+		do_IRQ(regs);
+}
+
+/* NMI every other CPU into a halt (Linux's native_stop_other_cpus, by NMI). */
+void smp_send_stop(void)
+{
+	if (__atomic_exchange_n(&cpus_stopping, true, __ATOMIC_SEQ_CST))
+		return; /* a second panic, or another CPU's: already stopping */
+	if (num_online_cpus() > 1)
+		apic_send_NMI_allbutself();
 }
 
 void panic(const char *fmt, ...)
@@ -329,6 +347,7 @@ void panic(const char *fmt, ...)
 	va_list args;
 
 	local_irq_disable();
+	smp_send_stop();
 	va_start(args, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, args);
 	va_end(args);

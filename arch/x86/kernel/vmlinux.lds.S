@@ -66,6 +66,17 @@ SECTIONS
 
 	. = ALIGN(PAGE_SIZE);
 	_sdata = .;
+	/*
+	 * The per-CPU template (linux/percpu.h): never used in place; each CPU has a copy, the
+	 * boot CPU's in the bss below. First, so .data.* below cannot take it.
+	 */
+	.data..percpu : AT(ADDR(.data..percpu) - __START_KERNEL_map) {
+		__per_cpu_start = .;
+		*(.data..percpu..page_aligned)
+		*(.data..percpu)
+		. = ALIGN(PAGE_SIZE);
+		__per_cpu_end = .;
+	} :data
 	.data : AT(ADDR(.data) - __START_KERNEL_map) {
 		*(.data..page_aligned)
 		*(.data .data.*)
@@ -79,6 +90,8 @@ SECTIONS
 		*(.bss .bss.*)
 		*(COMMON)
 		. = ALIGN(PAGE_SIZE);
+		__per_cpu_boot_area = .;	/* the boot CPU's per-CPU copy */
+		. += __per_cpu_end - __per_cpu_start;
 		__bss_stop = .;
 	} :data
 	_end = .;

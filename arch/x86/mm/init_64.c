@@ -85,7 +85,7 @@ void pt_free_table(phys_addr_t pa)
 		free_page((unsigned long)__va(pa));
 }
 
-static phys_addr_t init_pgd_pa(void)
+phys_addr_t init_pgd_pa(void)
 {
 	return __pa_symbol(init_top_pgt);
 }

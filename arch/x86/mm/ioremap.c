@@ -2,8 +2,8 @@
 /*
  * ioremap: device registers mapped uncached (PCD|PWT) into the vmalloc() area, and the
  * three platform devices mapped at boot: the local APIC (its base from IA32_APIC_BASE), the
- * IOAPIC and the HPET at their default addresses (ACPI's MADT and HPET tables, which may
- * move them, come in a later issue).
+ * IOAPIC (where ACPI's MADT puts it, else its default address) and the HPET at its default
+ * address (carto does not read ACPI's HPET table).
  */
 #define pr_fmt(fmt) "ioremap: " fmt
 #include <linux/kernel.h>
@@ -11,6 +11,7 @@
 #include <linux/memblock.h>
 #include <linux/vmalloc.h>
 #include <asm/special_insns.h>
+#include <carto/acpi.h>
 
 #define MSR_IA32_APICBASE 0x0000001b
 #define MSR_IA32_APICBASE_BASE (~0xfffULL)
@@ -94,6 +95,7 @@ static u32 io_apic_read(void __iomem *base, u32 reg)
 void x86_ioremap_init(void)
 {
 	phys_addr_t lapic_pa = rdmsr(MSR_IA32_APICBASE) & MSR_IA32_APICBASE_BASE;
+	unsigned long ioapic_pa = IO_APIC_DEFAULT_PHYS_BASE;
 	u32 v;
 
 	lapic_base = ioremap(lapic_pa, PAGE_SIZE);
@@ -102,11 +104,13 @@ void x86_ioremap_init(void)
 		pr_info("LAPIC pa=0x%016llx va=0x%016lx: ID register 0x%08x (APIC ID %u)\n",
 			(unsigned long long)lapic_pa, (unsigned long)lapic_base, v, v >> 24);
 	}
-	ioapic_base = ioremap(IO_APIC_DEFAULT_PHYS_BASE, PAGE_SIZE);
+	if (acpi_boot_ok && acpi_boot.nr_ioapics)
+		ioapic_pa = acpi_boot.ioapics[0].address;
+	ioapic_base = ioremap(ioapic_pa, PAGE_SIZE);
 	if (ioapic_base) {
 		v = io_apic_read(ioapic_base, IO_APIC_REG_VERSION);
 		pr_info("IOAPIC pa=0x%016lx va=0x%016lx: version register 0x%08x (version 0x%02x, %u pins)\n",
-			IO_APIC_DEFAULT_PHYS_BASE, (unsigned long)ioapic_base, v, v & 0xff,
+			ioapic_pa, (unsigned long)ioapic_base, v, v & 0xff,
 			((v >> 16) & 0xff) + 1);
 	}
 	hpet_base = ioremap(HPET_DEFAULT_PHYS_BASE, PAGE_SIZE);

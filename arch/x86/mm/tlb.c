@@ -1,20 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TLB flushing for kernel mappings, local part: invlpg per page up to
- * tlb_single_page_flush_ceiling pages, else a full flush. Kernel mappings are global, so a
- * full flush is INVPCID type 2 (all contexts, globals too) when the CPU has it, else a
- * CR4.PGE toggle; a bare CR3 write (kept only for when PGE is off) would keep them.
- * PCID (CR4.PCIDE) is enabled when present; the kernel runs with PCID 0.
+ * TLB flushing for kernel mappings (Linux's arch/x86/mm/tlb.c, kernel half).
  *
- * Every flush is counted per CPU (tlb_stats); the remote counters stay 0 until SMP brings
- * shootdown IPIs (and with them the /proc/interrupts `TLB:` row).
+ * A range of up to tlb_single_page_flush_ceiling pages is flushed by invlpg per page, a
+ * larger one whole. Kernel mappings are global, so a full flush is INVPCID type 2 (all
+ * contexts, globals too) when the CPU has it, else a CR4.PGE toggle; a bare CR3 write (kept
+ * only for when PGE is off) would keep them. PCID (CR4.PCIDE) is enabled when present; the
+ * kernel runs with PCID 0.
+ *
+ * Every CPU shares the kernel's page tables, so after the local flush the other online CPUs
+ * get a shootdown: a cross-call (kernel/smp.c) carrying the range, and the sender waits for
+ * every acknowledgement. A CPU that finds several shootdowns queued when its IPI arrives
+ * merges them into one flush (up to TLB_BATCH_RANGES ranges, or a full flush past the
+ * ceiling) and acknowledges them after it.
+ *
+ * Counting follows Linux: the CPU that asks counts nr_tlb_local_flush_one (pages) or
+ * nr_tlb_local_flush_all, and nr_tlb_remote_flush once per shootdown it sends; each CPU that
+ * takes one counts nr_tlb_remote_flush_received and its TLB interrupt row. carto's own:
+ * the invlpg instructions and full flushes by cause on every CPU that runs them, pages asked
+ * for against pages flushed one by one (by the asking CPU), shootdown requests merged into
+ * another's flush, and shootdown round trips in TSC cycles (sum, min, max per sender).
  */
 #define pr_fmt(fmt) "x86/tlb: " fmt
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <linux/errno.h>
+#include <linux/smp.h>
 #include <asm/page_types.h>
 #include <asm/tlbflush.h>
+#include <asm/hardirq.h>
 #include <asm/special_insns.h>
 
 unsigned long tlb_single_page_flush_ceiling = 33;
@@ -30,6 +44,10 @@ const char *const tlb_stat_names[NR_TLB_STATS] = {
 	[TLB_FLUSH_ALL_INVPCID] = "tlb_flush_all_invpcid",
 	[TLB_PAGES_ASKED] = "tlb_pages_asked",
 	[TLB_PAGES_FLUSHED] = "tlb_pages_flushed",
+	[TLB_SHOOTDOWN_BATCHED] = "tlb_shootdown_batched",
+	[TLB_SHOOTDOWN_CYCLES] = "tlb_shootdown_cycles",
+	[TLB_SHOOTDOWN_CYCLES_MIN] = "tlb_shootdown_cycles_min",
+	[TLB_SHOOTDOWN_CYCLES_MAX] = "tlb_shootdown_cycles_max",
 };
 
 const char *const tlb_mode_names[TLB_MODE_INVPCID + 1] = {
@@ -38,9 +56,28 @@ const char *const tlb_mode_names[TLB_MODE_INVPCID + 1] = {
 	[TLB_MODE_INVPCID] = "invpcid",
 };
 
-unsigned long tlb_stats[NR_CPUS][NR_TLB_STATS];
+DEFINE_PER_CPU(unsigned long[NR_TLB_STATS], tlb_stats);
 enum tlb_flush_mode tlb_flush_mode = TLB_MODE_PGE;
 bool tlb_pcid_enabled;
+bool tlb_skip_shootdown;
+
+/* What a shootdown carries: a range, or everything. */
+struct flush_tlb_info {
+	unsigned long start, end;
+	bool full;
+};
+
+/* Shootdowns taken by this CPU in the current batch, flushed before they are acknowledged. */
+#define TLB_BATCH_RANGES 8
+struct tlb_pending {
+	unsigned int nr;
+	bool full;
+	unsigned long pages;
+	struct {
+		unsigned long start, end;
+	} range[TLB_BATCH_RANGES];
+};
+static DEFINE_PER_CPU(struct tlb_pending, tlb_pending);
 
 static bool tlb_ready, no_pcid, no_invpcid;
 
@@ -48,7 +85,7 @@ static bool tlb_ready, no_pcid, no_invpcid;
 
 static inline void count(enum tlb_stat_item item, unsigned long n)
 {
-	tlb_stats[smp_processor_id()][item] += n;
+	this_cpu_add(tlb_stats[item], n);
 }
 
 static bool cpu_has_pcid(void)
@@ -124,6 +161,13 @@ void tlb_init(void)
 		tlb_single_page_flush_ceiling);
 }
 
+/* An AP, in long mode on init_top_pgt (CR3[11:0] = 0): the boot CPU's PCID choice. */
+void tlb_cpu_init(void)
+{
+	if (tlb_pcid_enabled)
+		write_cr4(read_cr4() | X86_CR4_PCIDE);
+}
+
 int tlb_param_nopcid(const char *val)
 {
 	(void)val;
@@ -148,24 +192,22 @@ static inline void invlpg(unsigned long addr)
 	count(TLB_INVLPG, 1);
 }
 
-void flush_tlb_one_kernel(unsigned long addr)
+static void invlpg_range(unsigned long start, unsigned long end)
 {
-	if (unlikely(!tlb_ready))
-		tlb_setup();
-	invlpg(addr);
-	count(NR_TLB_LOCAL_FLUSH_ONE, 1);
-	count(TLB_PAGES_ASKED, 1);
-	count(TLB_PAGES_FLUSHED, 1);
+	for (unsigned long a = start & PAGE_MASK; a < end; a += PAGE_SIZE)
+		invlpg(a);
 }
 
-void flush_tlb_all(void)
+static unsigned long range_pages(unsigned long start, unsigned long end)
 {
-	unsigned long flags, cr4;
+	return end > start ? (ALIGN(end, PAGE_SIZE) - (start & PAGE_MASK)) >> PAGE_SHIFT : 0;
+}
 
-	if (unlikely(!tlb_ready))
-		tlb_setup();
-	flags = local_irq_save();
-	cr4 = read_cr4();
+/* This CPU's whole TLB, global entries included, counted by cause. */
+static void local_flush_all(void)
+{
+	unsigned long flags = local_irq_save(), cr4 = read_cr4();
+
 	if (tlb_flush_mode == TLB_MODE_INVPCID) {
 		invpcid_flush_all();
 		count(TLB_FLUSH_ALL_INVPCID, 1);
@@ -177,47 +219,146 @@ void flush_tlb_all(void)
 		write_cr3(read_cr3());
 		count(TLB_FLUSH_ALL_CR3, 1);
 	}
-	count(NR_TLB_LOCAL_FLUSH_ALL, 1);
 	local_irq_restore(flags);
+}
+
+/* A shootdown arriving (cross-call context, interrupts off): add it to this CPU's batch. */
+static void flush_tlb_func_remote(void *data)
+{
+	const struct flush_tlb_info *info = data;
+	struct tlb_pending *p = this_cpu_ptr(&tlb_pending);
+	unsigned long pages = info->full ? 0 : range_pages(info->start, info->end);
+
+	count(NR_TLB_REMOTE_FLUSH_RECEIVED, 1);
+	inc_irq_stat(irq_tlb_count);
+	if (p->nr)
+		count(TLB_SHOOTDOWN_BATCHED, 1);
+	if (info->full || p->nr == TLB_BATCH_RANGES ||
+	    p->pages + pages > tlb_single_page_flush_ceiling) {
+		p->full = true;
+	} else {
+		p->range[p->nr].start = info->start;
+		p->range[p->nr].end = info->end;
+		p->pages += pages;
+	}
+	p->nr++;
+}
+
+/* kernel/smp.c, after a CPU ran its queued cross-calls and before it acknowledges them. */
+void arch_smp_call_batch_end(void)
+{
+	struct tlb_pending *p = this_cpu_ptr(&tlb_pending);
+
+	if (!p->nr)
+		return;
+	if (p->full)
+		local_flush_all();
+	else
+		for (unsigned int i = 0; i < p->nr; i++)
+			invlpg_range(p->range[i].start, p->range[i].end);
+	p->nr = 0;
+	p->full = false;
+	p->pages = 0;
+}
+
+/* Send info to every other online CPU and wait for all of them; time the round trip. */
+static void flush_tlb_others(const struct flush_tlb_info *info)
+{
+	cpumask_t others = READ_ONCE(cpu_online_mask) & ~(1ULL << smp_processor_id());
+	unsigned long t0, dt;
+
+	if (!others || tlb_skip_shootdown)
+		return;
+	count(NR_TLB_REMOTE_FLUSH, 1);
+	t0 = rdtsc();
+	smp_call_function_many(others, flush_tlb_func_remote, (void *)info, true);
+	dt = rdtsc() - t0;
+	count(TLB_SHOOTDOWN_CYCLES, dt);
+	if (!this_cpu_read(tlb_stats[TLB_SHOOTDOWN_CYCLES_MIN]) ||
+	    dt < this_cpu_read(tlb_stats[TLB_SHOOTDOWN_CYCLES_MIN]))
+		this_cpu_write(tlb_stats[TLB_SHOOTDOWN_CYCLES_MIN], dt);
+	if (dt > this_cpu_read(tlb_stats[TLB_SHOOTDOWN_CYCLES_MAX]))
+		this_cpu_write(tlb_stats[TLB_SHOOTDOWN_CYCLES_MAX], dt);
+}
+
+static void flush_range(unsigned long start, unsigned long end, bool ceiling)
+{
+	unsigned long pages = range_pages(start, end);
+	struct flush_tlb_info info = { start, end, false };
+
+	if (!pages)
+		return;
+	if (unlikely(!tlb_ready))
+		tlb_setup();
+	count(TLB_PAGES_ASKED, pages);
+	if (ceiling && pages > tlb_single_page_flush_ceiling) {
+		info.full = true;
+		local_flush_all();
+		count(NR_TLB_LOCAL_FLUSH_ALL, 1);
+	} else {
+		invlpg_range(start, end);
+		count(NR_TLB_LOCAL_FLUSH_ONE, pages);
+		count(TLB_PAGES_FLUSHED, pages);
+	}
+	flush_tlb_others(&info);
+}
+
+/* One page, one invlpg whatever the ceiling (fixmap slots, single PTE changes). */
+void flush_tlb_one_kernel(unsigned long addr)
+{
+	flush_range(addr, addr + 1, false);
 }
 
 void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 {
-	unsigned long first = start & PAGE_MASK, pages;
-
-	if (end <= start)
-		return;
-	pages = (ALIGN(end, PAGE_SIZE) - first) >> PAGE_SHIFT;
-	count(TLB_PAGES_ASKED, pages);
-	if (pages > tlb_single_page_flush_ceiling) {
-		flush_tlb_all();
-		return;
-	}
-	if (unlikely(!tlb_ready))
-		tlb_setup();
-	for (unsigned long a = first; a < end; a += PAGE_SIZE)
-		invlpg(a);
-	count(NR_TLB_LOCAL_FLUSH_ONE, pages);
-	count(TLB_PAGES_FLUSHED, pages);
+	flush_range(start, end, true);
 }
 
+void flush_tlb_all(void)
+{
+	struct flush_tlb_info info = { 0, 0, true };
+
+	if (unlikely(!tlb_ready))
+		tlb_setup();
+	local_flush_all();
+	count(NR_TLB_LOCAL_FLUSH_ALL, 1);
+	flush_tlb_others(&info);
+}
+
+unsigned long tlb_stat_cpu(int cpu, enum tlb_stat_item item)
+{
+	return per_cpu(tlb_stats, cpu)[item];
+}
+
+/* The sum over CPUs; for the min and max round trips, the min and max over CPUs that sent. */
 unsigned long tlb_stat_total(enum tlb_stat_item item)
 {
-	unsigned long sum = 0;
+	unsigned long v = 0;
 
-	for (int cpu = 0; cpu < NR_CPUS; cpu++)
-		sum += tlb_stats[cpu][item];
-	return sum;
+	for_each_possible_cpu(cpu) {
+		unsigned long c = tlb_stat_cpu(cpu, item);
+
+		if (item == TLB_SHOOTDOWN_CYCLES_MIN)
+			v = c && (!v || c < v) ? c : v;
+		else if (item == TLB_SHOOTDOWN_CYCLES_MAX)
+			v = c > v ? c : v;
+		else
+			v += c;
+	}
+	return v;
+}
+
+/* Zero every CPU's counters: each CPU zeroes its own, by cross-call. */
+static void tlb_stats_reset_local(void *unused)
+{
+	(void)unused;
+	for (int i = 0; i < NR_TLB_STATS; i++)
+		this_cpu_write(tlb_stats[i], 0);
 }
 
 void tlb_stats_reset(void)
 {
-	unsigned long flags = local_irq_save();
-
-	for (int cpu = 0; cpu < NR_CPUS; cpu++)
-		for (int i = 0; i < NR_TLB_STATS; i++)
-			tlb_stats[cpu][i] = 0;
-	local_irq_restore(flags);
+	on_each_cpu(tlb_stats_reset_local, NULL, true);
 }
 
 /* For readers that want the mechanism settled without a flush (the monitor, tests). */

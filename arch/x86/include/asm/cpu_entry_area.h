@@ -9,9 +9,9 @@
 
 #include <asm/page_types.h>
 #include <asm/desc.h>
+#include <linux/percpu.h>
 
 #define EXCEPTION_STKSZ PAGE_SIZE
-#define NR_CPUS 64
 
 struct cea_exception_stacks {
 	char DF_stack_guard[PAGE_SIZE];
@@ -39,10 +39,16 @@ static inline struct cpu_entry_area *get_cpu_entry_area(int cpu)
 					 cpu * sizeof(struct cpu_entry_area));
 }
 
-/* The boot CPU's tables, in the kernel image (page-aligned, each in pages of its own). */
-extern u64 gdt_page[PAGE_SIZE / 8];
-extern struct tss_struct boot_tss;
-extern u8 exception_stacks[N_EXCEPTION_STACKS][EXCEPTION_STKSZ];
+/* Each CPU's tables: per-CPU variables, page-aligned, each in pages of its own. */
+struct gdt_page {
+	u64 gdt[PAGE_SIZE / 8];
+} __aligned(PAGE_SIZE);
+struct exception_stacks {
+	u8 stack[N_EXCEPTION_STACKS][EXCEPTION_STKSZ];
+};
+DECLARE_PER_CPU_PAGE_ALIGNED(struct gdt_page, gdt_page);
+DECLARE_PER_CPU_PAGE_ALIGNED(struct tss_struct, cpu_tss_rw);
+DECLARE_PER_CPU_PAGE_ALIGNED(struct exception_stacks, exception_stacks);
 extern u8 idt_page[PAGE_SIZE];
 
 /* Map CPU cpu's area in the tables under pgd_pa; 0 or -ENOMEM. */

@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* GDT, TSS and IDT of the boot CPU. */
+/* GDT, TSS and IDT: descriptors and the per-CPU setup. */
 #ifndef _ASM_X86_DESC_H
 #define _ASM_X86_DESC_H
 
 #include <linux/types.h>
 #include <linux/compiler.h>
 
-#define NR_VECTORS 256
-#define FIRST_EXTERNAL_VECTOR 0x20
-#define IRQ0_VECTOR FIRST_EXTERNAL_VECTOR /* legacy PIC IRQs 0..15 at 0x20..0x2f */
-#define SPURIOUS_VECTOR 0xff
+#include <asm/irq_vectors.h>
 
 /* IST slots (Linux's numbering): the double fault runs on a stack of its own. */
 #define IST_INDEX_DF 0
@@ -27,7 +24,8 @@ struct tss_struct {
 	u16 io_bitmap_base;
 } __packed;
 
-void cpu_init_gdt_tss(void);
+/* Load the running CPU's GDT and TSS from its per-CPU copy (GS base set). */
+void cpu_init(void);
 void idt_setup(void);
 
 #endif /* _ASM_X86_DESC_H */

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Flushing kernel translations from the TLB. Local CPU only for now: the remote counters
- * and the /proc/interrupts `TLB:` row wait for SMP's shootdown IPIs.
+ * Flushing kernel translations from the TLB, on this CPU and, by shootdown, on every other
+ * online CPU (arch/x86/mm/tlb.c).
  */
 #ifndef _ASM_X86_TLBFLUSH_H
 #define _ASM_X86_TLBFLUSH_H
 
 #include <linux/types.h>
-#include <linux/mmzone.h>
+#include <linux/percpu.h>
 
 /* Ranges larger than this many pages are flushed whole (Linux's default: 33). */
 extern unsigned long tlb_single_page_flush_ceiling;
@@ -31,6 +31,10 @@ enum tlb_stat_item {
 	TLB_FLUSH_ALL_INVPCID,		/* full flushes by INVPCID type 2 (all, with globals) */
 	TLB_PAGES_ASKED,		/* pages callers asked to flush */
 	TLB_PAGES_FLUSHED,		/* of those, pages invalidated one by one */
+	TLB_SHOOTDOWN_BATCHED,		/* shootdowns merged into an earlier one's flush */
+	TLB_SHOOTDOWN_CYCLES,		/* shootdown round trips, TSC cycles summed */
+	TLB_SHOOTDOWN_CYCLES_MIN,	/* the shortest round trip (not a sum) */
+	TLB_SHOOTDOWN_CYCLES_MAX,	/* the longest (not a sum) */
 	NR_TLB_STATS
 };
 
@@ -38,7 +42,9 @@ enum tlb_stat_item {
 #define NR_TLB_VMSTAT_ITEMS (NR_TLB_LOCAL_FLUSH_ONE + 1)
 
 extern const char *const tlb_stat_names[NR_TLB_STATS];
-extern unsigned long tlb_stats[NR_CPUS][NR_TLB_STATS];
+DECLARE_PER_CPU(unsigned long[NR_TLB_STATS], tlb_stats);
+/* For tests only (`tlb shootdown off`): flush locally, send no shootdown. */
+extern bool tlb_skip_shootdown;
 
 /* What a full flush uses and whether PCID is on (decided once: tlb_init or the first flush). */
 enum tlb_flush_mode { TLB_MODE_CR3, TLB_MODE_PGE, TLB_MODE_INVPCID };
@@ -49,6 +55,8 @@ extern const char *const tlb_mode_names[TLB_MODE_INVPCID + 1];
 /* Boot hook: choose PCID/INVPCID and print the one boot line (start_kernel should call it). */
 void tlb_init(void);
 void tlb_ensure_setup(void);
+void tlb_cpu_init(void);
+unsigned long tlb_stat_cpu(int cpu, enum tlb_stat_item item);
 unsigned long tlb_stat_total(enum tlb_stat_item item);
 void tlb_stats_reset(void);
 int tlb_set_ceiling(unsigned long pages);
