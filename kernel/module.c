@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/module.h>
+#include <asm/tlbflush.h>
 #include <asm/page_types.h>
 #include <carto/multiboot2.h>
 #include "module_elf.h"
@@ -155,15 +156,21 @@ static void setup_module(struct module *mod, const struct mod_elf *me, const cha
 		strlcpy((char *)(base + off), args, size);
 }
 
-/* Text RX, rodata RO+NX; data stays as module_alloc() mapped it, RW+NX. */
+/*
+ * Text RX, rodata RO+NX; data stays as module_alloc() mapped it, RW+NX. Nothing runs the
+ * module yet, so the three changes share one batched flush (one shootdown).
+ */
 static int protect_module(const struct module *mod)
 {
-	int err = set_memory_ro(mod->base, mod->text_size / PAGE_SIZE);
+	int err;
 
+	flush_tlb_batch_begin();
+	err = set_memory_ro(mod->base, mod->text_size / PAGE_SIZE);
 	if (!err)
 		err = set_memory_x(mod->base, mod->text_size / PAGE_SIZE);
 	if (!err)
 		err = set_memory_ro(mod->base + mod->text_size, mod->ro_size / PAGE_SIZE);
+	flush_tlb_batch_end();
 	return err;
 }
 

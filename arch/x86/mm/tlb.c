@@ -9,10 +9,12 @@
  * kernel runs with PCID 0.
  *
  * Every CPU shares the kernel's page tables, so after the local flush the other online CPUs
- * get a shootdown: a cross-call (kernel/smp.c) carrying the range, and the sender waits for
- * every acknowledgement. A CPU that finds several shootdowns queued when its IPI arrives
- * merges them into one flush (up to TLB_BATCH_RANGES ranges, or a full flush past the
- * ceiling) and acknowledges them after it.
+ * get a shootdown: a cross-call (kernel/smp.c) carrying the ranges, and the sender waits for
+ * every acknowledgement. Requests are batched twice: between flush_tlb_batch_begin() and
+ * _end() a CPU's flushes collect into one (ranges merged, up to TLB_BATCH_RANGES, or one full
+ * flush past the ceiling) and go out as one shootdown; and a CPU that finds several
+ * shootdowns queued when its IPI arrives merges them the same way into one flush, then
+ * acknowledges them all.
  *
  * Counting follows Linux: the CPU that asks counts nr_tlb_local_flush_one (pages) or
  * nr_tlb_local_flush_all, and nr_tlb_remote_flush once per shootdown it sends; each CPU that
@@ -61,23 +63,10 @@ enum tlb_flush_mode tlb_flush_mode = TLB_MODE_PGE;
 bool tlb_pcid_enabled;
 bool tlb_skip_shootdown;
 
-/* What a shootdown carries: a range, or everything. */
-struct flush_tlb_info {
-	unsigned long start, end;
-	bool full;
-};
-
-/* Shootdowns taken by this CPU in the current batch, flushed before they are acknowledged. */
-#define TLB_BATCH_RANGES 8
-struct tlb_pending {
-	unsigned int nr;
-	bool full;
-	unsigned long pages;
-	struct {
-		unsigned long start, end;
-	} range[TLB_BATCH_RANGES];
-};
-static DEFINE_PER_CPU(struct tlb_pending, tlb_pending);
+/* Ranges flushed together: a sender's batch window, a shootdown, a receiver's queue. */
+static DEFINE_PER_CPU(struct tlb_batch, tlb_pending);	/* shootdowns received, to flush */
+static DEFINE_PER_CPU(struct tlb_batch, tlb_batch);	/* this CPU's flush_tlb_batch_begin() */
+static DEFINE_PER_CPU(int, tlb_batch_depth);
 
 static bool tlb_ready, no_pcid, no_invpcid;
 
@@ -222,47 +211,81 @@ static void local_flush_all(void)
 	local_irq_restore(flags);
 }
 
-/* A shootdown arriving (cross-call context, interrupts off): add it to this CPU's batch. */
+/*
+ * Add [start, end) to b, merging with a range it touches or overlaps. Past the ceiling, or
+ * out of slots, the batch becomes one full flush.
+ */
+static void batch_add(struct tlb_batch *b, unsigned long start, unsigned long end)
+{
+	unsigned long pages;
+
+	start &= PAGE_MASK;
+	end = ALIGN(end, PAGE_SIZE);
+	if (b->full || end <= start)
+		return;
+	for (unsigned int i = 0; i < b->nr; i++) {
+		if (start > b->range[i].end || end < b->range[i].start)
+			continue;
+		b->pages -= (b->range[i].end - b->range[i].start) >> PAGE_SHIFT;
+		start = min(start, b->range[i].start);
+		end = max(end, b->range[i].end);
+		b->range[i] = b->range[--b->nr]; /* take it out; re-check the grown range */
+		i = -1U;
+	}
+	pages = (end - start) >> PAGE_SHIFT;
+	if (b->nr == TLB_BATCH_RANGES || b->pages + pages > tlb_single_page_flush_ceiling) {
+		b->full = true;
+		return;
+	}
+	b->range[b->nr].start = start;
+	b->range[b->nr].end = end;
+	b->nr++;
+	b->pages += pages;
+}
+
+/* Run b on this CPU: one full flush, or invlpg over each range. */
+static void batch_run_local(const struct tlb_batch *b)
+{
+	if (b->full) {
+		local_flush_all();
+		return;
+	}
+	for (unsigned int i = 0; i < b->nr; i++)
+		invlpg_range(b->range[i].start, b->range[i].end);
+}
+
+/* A shootdown arriving (cross-call context, interrupts off): add it to this CPU's queue. */
 static void flush_tlb_func_remote(void *data)
 {
-	const struct flush_tlb_info *info = data;
-	struct tlb_pending *p = this_cpu_ptr(&tlb_pending);
-	unsigned long pages = info->full ? 0 : range_pages(info->start, info->end);
+	const struct tlb_batch *b = data;
+	struct tlb_batch *p = this_cpu_ptr(&tlb_pending);
 
 	count(NR_TLB_REMOTE_FLUSH_RECEIVED, 1);
 	inc_irq_stat(irq_tlb_count);
-	if (p->nr)
-		count(TLB_SHOOTDOWN_BATCHED, 1);
-	if (info->full || p->nr == TLB_BATCH_RANGES ||
-	    p->pages + pages > tlb_single_page_flush_ceiling) {
-		p->full = true;
-	} else {
-		p->range[p->nr].start = info->start;
-		p->range[p->nr].end = info->end;
-		p->pages += pages;
+	if (!p->full && !p->nr) {
+		*p = *b; /* a lone request runs as its sender chose */
+		return;
 	}
-	p->nr++;
+	count(TLB_SHOOTDOWN_BATCHED, 1);
+	if (b->full)
+		p->full = true;
+	for (unsigned int i = 0; i < b->nr; i++)
+		batch_add(p, b->range[i].start, b->range[i].end);
 }
 
 /* kernel/smp.c, after a CPU ran its queued cross-calls and before it acknowledges them. */
 void arch_smp_call_batch_end(void)
 {
-	struct tlb_pending *p = this_cpu_ptr(&tlb_pending);
+	struct tlb_batch *p = this_cpu_ptr(&tlb_pending);
 
-	if (!p->nr)
+	if (!p->full && !p->nr)
 		return;
-	if (p->full)
-		local_flush_all();
-	else
-		for (unsigned int i = 0; i < p->nr; i++)
-			invlpg_range(p->range[i].start, p->range[i].end);
-	p->nr = 0;
-	p->full = false;
-	p->pages = 0;
+	batch_run_local(p);
+	*p = (struct tlb_batch){};
 }
 
-/* Send info to every other online CPU and wait for all of them; time the round trip. */
-static void flush_tlb_others(const struct flush_tlb_info *info)
+/* Send b to every other online CPU and wait for all of them; time the round trip. */
+static void flush_tlb_others(const struct tlb_batch *b)
 {
 	cpumask_t others = READ_ONCE(cpu_online_mask) & ~(1ULL << smp_processor_id());
 	unsigned long t0, dt;
@@ -271,7 +294,7 @@ static void flush_tlb_others(const struct flush_tlb_info *info)
 		return;
 	count(NR_TLB_REMOTE_FLUSH, 1);
 	t0 = rdtsc();
-	smp_call_function_many(others, flush_tlb_func_remote, (void *)info, true);
+	smp_call_function_many(others, flush_tlb_func_remote, (void *)b, true);
 	dt = rdtsc() - t0;
 	count(TLB_SHOOTDOWN_CYCLES, dt);
 	if (!this_cpu_read(tlb_stats[TLB_SHOOTDOWN_CYCLES_MIN]) ||
@@ -281,26 +304,42 @@ static void flush_tlb_others(const struct flush_tlb_info *info)
 		this_cpu_write(tlb_stats[TLB_SHOOTDOWN_CYCLES_MAX], dt);
 }
 
+/* The asking CPU: flush b here (counted as Linux counts), then shoot it down everywhere. */
+static void flush_batch(const struct tlb_batch *b)
+{
+	if (unlikely(!tlb_ready))
+		tlb_setup();
+	batch_run_local(b);
+	if (b->full) {
+		count(NR_TLB_LOCAL_FLUSH_ALL, 1);
+	} else {
+		count(NR_TLB_LOCAL_FLUSH_ONE, b->pages);
+		count(TLB_PAGES_FLUSHED, b->pages);
+	}
+	flush_tlb_others(b);
+}
+
 static void flush_range(unsigned long start, unsigned long end, bool ceiling)
 {
 	unsigned long pages = range_pages(start, end);
-	struct flush_tlb_info info = { start, end, false };
+	struct tlb_batch b = {};
 
 	if (!pages)
 		return;
-	if (unlikely(!tlb_ready))
-		tlb_setup();
 	count(TLB_PAGES_ASKED, pages);
-	if (ceiling && pages > tlb_single_page_flush_ceiling) {
-		info.full = true;
-		local_flush_all();
-		count(NR_TLB_LOCAL_FLUSH_ALL, 1);
-	} else {
-		invlpg_range(start, end);
-		count(NR_TLB_LOCAL_FLUSH_ONE, pages);
-		count(TLB_PAGES_FLUSHED, pages);
+	if (this_cpu_read(tlb_batch_depth)) {
+		batch_add(this_cpu_ptr(&tlb_batch), start, end);
+		return;
 	}
-	flush_tlb_others(&info);
+	if (ceiling && pages > tlb_single_page_flush_ceiling) {
+		b.full = true;
+	} else {
+		b.nr = 1;
+		b.pages = pages;
+		b.range[0].start = start & PAGE_MASK;
+		b.range[0].end = ALIGN(end, PAGE_SIZE);
+	}
+	flush_batch(&b);
 }
 
 /* One page, one invlpg whatever the ceiling (fixmap slots, single PTE changes). */
@@ -316,13 +355,30 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 
 void flush_tlb_all(void)
 {
-	struct flush_tlb_info info = { 0, 0, true };
+	struct tlb_batch b = { .full = true };
 
-	if (unlikely(!tlb_ready))
-		tlb_setup();
-	local_flush_all();
-	count(NR_TLB_LOCAL_FLUSH_ALL, 1);
-	flush_tlb_others(&info);
+	if (this_cpu_read(tlb_batch_depth)) {
+		this_cpu_ptr(&tlb_batch)->full = true;
+		return;
+	}
+	flush_batch(&b);
+}
+
+void flush_tlb_batch_begin(void)
+{
+	this_cpu_inc(tlb_batch_depth);
+}
+
+void flush_tlb_batch_end(void)
+{
+	struct tlb_batch *b = this_cpu_ptr(&tlb_batch), copy;
+
+	this_cpu_add(tlb_batch_depth, -1);
+	if (this_cpu_read(tlb_batch_depth) || (!b->full && !b->nr))
+		return;
+	copy = *b;
+	*b = (struct tlb_batch){};
+	flush_batch(&copy);
 }
 
 unsigned long tlb_stat_cpu(int cpu, enum tlb_stat_item item)

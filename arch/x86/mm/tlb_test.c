@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Suite x86_tlb: the flush counters move by exact amounts; a flushed remap is seen at once. */
+/*
+ * Suite x86_tlb: the flush counters move by exact amounts (on C online CPUs: the asking CPU
+ * counts the local flush and one shootdown sent, each other CPU one received and its own
+ * invlpg or full flush); a flushed remap is seen at once.
+ */
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/errno.h>
@@ -53,6 +57,7 @@ static void tlb_test_counts(struct ktest *t)
 {
 	unsigned long va = TLB_TEST_VA, saved = tlb_single_page_flush_ceiling;
 	enum tlb_stat_item cause = full_cause();
+	unsigned long cpus = num_online_cpus(), others = cpus - 1;
 
 	tlb_single_page_flush_ceiling = 33;
 	take_snapshot();
@@ -60,11 +65,13 @@ static void tlb_test_counts(struct ktest *t)
 	flush_tlb_kernel_range(va, va + 33 * PAGE_SIZE);	/* 33: still invlpg */
 	flush_tlb_kernel_range(va, va + 34 * PAGE_SIZE);	/* 34: a full flush */
 	KTEST_EXPECT_EQ(t, delta(NR_TLB_LOCAL_FLUSH_ONE), 34);
-	KTEST_EXPECT_EQ(t, delta(TLB_INVLPG), 34);
+	KTEST_EXPECT_EQ(t, delta(TLB_INVLPG), 34 * cpus);
 	KTEST_EXPECT_EQ(t, delta(NR_TLB_LOCAL_FLUSH_ALL), 1);
-	KTEST_EXPECT_EQ(t, delta(cause), 1);
+	KTEST_EXPECT_EQ(t, delta(cause), cpus);
 	KTEST_EXPECT_EQ(t, delta(TLB_PAGES_ASKED), 68);
 	KTEST_EXPECT_EQ(t, delta(TLB_PAGES_FLUSHED), 34);
+	KTEST_EXPECT_EQ(t, delta(NR_TLB_REMOTE_FLUSH), others ? 3 : 0);
+	KTEST_EXPECT_EQ(t, delta(NR_TLB_REMOTE_FLUSH_RECEIVED), 3 * others);
 
 	/* Raised ceiling: 34 pages go one by one; ceiling 0: even one page is a full flush. */
 	take_snapshot();
@@ -85,12 +92,12 @@ static void tlb_test_counts(struct ktest *t)
 	flush_tlb_one_kernel(va);
 	flush_tlb_kernel_range(va + PAGE_SIZE - 8, va + PAGE_SIZE + 8);
 	KTEST_EXPECT_EQ(t, delta(NR_TLB_LOCAL_FLUSH_ALL), 1);
-	KTEST_EXPECT_EQ(t, delta(cause), 1);
+	KTEST_EXPECT_EQ(t, delta(cause), cpus);
 	KTEST_EXPECT_EQ(t, delta(NR_TLB_LOCAL_FLUSH_ONE), 3);
-	KTEST_EXPECT_EQ(t, delta(TLB_INVLPG), 3);
+	KTEST_EXPECT_EQ(t, delta(TLB_INVLPG), 3 * cpus);
 	KTEST_EXPECT_EQ(t, delta(TLB_PAGES_ASKED), 3);
-	KTEST_EXPECT_EQ(t, delta(NR_TLB_REMOTE_FLUSH), 0);
-	KTEST_EXPECT_EQ(t, delta(NR_TLB_REMOTE_FLUSH_RECEIVED), 0);
+	KTEST_EXPECT_EQ(t, delta(NR_TLB_REMOTE_FLUSH), others ? 3 : 0);
+	KTEST_EXPECT_EQ(t, delta(NR_TLB_REMOTE_FLUSH_RECEIVED), 3 * others);
 	KTEST_EXPECT_EQ(t, tlb_set_ceiling(~0UL), -EINVAL);
 	tlb_single_page_flush_ceiling = saved;
 }
@@ -131,9 +138,43 @@ out:
 		free_page(p2);
 }
 
+/* A batch window: overlapping and adjacent ranges merge; one flush, one shootdown. */
+static void tlb_test_batch(struct ktest *t)
+{
+	unsigned long va = TLB_TEST_VA, cpus = num_online_cpus(), others = cpus - 1;
+
+	tlb_single_page_flush_ceiling = 33;
+	take_snapshot();
+	flush_tlb_batch_begin();
+	flush_tlb_kernel_range(va, va + 4 * PAGE_SIZE);			/* 0..3 */
+	flush_tlb_kernel_range(va + 2 * PAGE_SIZE, va + 6 * PAGE_SIZE);	/* 2..5: overlaps */
+	flush_tlb_kernel_range(va + 6 * PAGE_SIZE, va + 7 * PAGE_SIZE);	/* 6: adjacent */
+	flush_tlb_kernel_range(va + 20 * PAGE_SIZE, va + 21 * PAGE_SIZE); /* 20: apart */
+	KTEST_EXPECT_EQ(t, delta(TLB_INVLPG), 0); /* nothing flushed yet */
+	flush_tlb_batch_end();
+	KTEST_EXPECT_EQ(t, delta(TLB_PAGES_ASKED), 10);
+	KTEST_EXPECT_EQ(t, delta(TLB_PAGES_FLUSHED), 8);
+	KTEST_EXPECT_EQ(t, delta(NR_TLB_LOCAL_FLUSH_ONE), 8);
+	KTEST_EXPECT_EQ(t, delta(TLB_INVLPG), 8 * cpus);
+	KTEST_EXPECT_EQ(t, delta(NR_TLB_REMOTE_FLUSH), others ? 1 : 0);
+	KTEST_EXPECT_EQ(t, delta(NR_TLB_REMOTE_FLUSH_RECEIVED), others);
+
+	/* Past the ceiling the batch becomes one full flush. */
+	take_snapshot();
+	flush_tlb_batch_begin();
+	for (int i = 0; i < 5; i++)
+		flush_tlb_kernel_range(va + i * 10 * PAGE_SIZE, va + (i * 10 + 8) * PAGE_SIZE);
+	flush_tlb_batch_end();
+	KTEST_EXPECT_EQ(t, delta(TLB_PAGES_ASKED), 40);
+	KTEST_EXPECT_EQ(t, delta(NR_TLB_LOCAL_FLUSH_ALL), 1);
+	KTEST_EXPECT_EQ(t, delta(full_cause()), cpus);
+	KTEST_EXPECT_EQ(t, delta(TLB_INVLPG), 0);
+	KTEST_EXPECT_EQ(t, delta(NR_TLB_REMOTE_FLUSH), others ? 1 : 0);
+}
+
 static const struct ktest_case tlb_test_cases[] = {
 	KTEST_CASE(tlb_test_mechanism), KTEST_CASE(tlb_test_counts), KTEST_CASE(tlb_test_stale),
-	{}
+	KTEST_CASE(tlb_test_batch), {}
 };
 
 static const struct ktest_suite tlb_test_suite = {

@@ -12,9 +12,29 @@
 /* Ranges larger than this many pages are flushed whole (Linux's default: 33). */
 extern unsigned long tlb_single_page_flush_ceiling;
 
+/*
+ * Ranges flushed together (arch/x86/mm/tlb.c): merged where they touch, up to
+ * TLB_BATCH_RANGES of them, else (or past the ceiling) one full flush.
+ */
+#define TLB_BATCH_RANGES 8
+struct tlb_batch {
+	unsigned int nr;
+	bool full;
+	unsigned long pages; /* in range[] */
+	struct {
+		unsigned long start, end;
+	} range[TLB_BATCH_RANGES];
+};
+
 void flush_tlb_one_kernel(unsigned long addr);
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 void flush_tlb_all(void);
+/*
+ * Between these, this CPU's flushes are collected and done at _end() as one flush and one
+ * shootdown. Only for changes no CPU uses until _end() (a module being loaded, say).
+ */
+void flush_tlb_batch_begin(void);
+void flush_tlb_batch_end(void);
 
 /*
  * The TLB statistics: one enum, one name table (tlb_stat_names), counted per CPU.
