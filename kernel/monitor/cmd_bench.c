@@ -2,8 +2,8 @@
 /*
  * `bench NAME`: measurements made inside the kernel, for `make bench` to collect. Each
  * prints one line of `key=value` pairs after its name, so the host side parses it without
- * guessing. Cycles are TSC cycles (under TCG, QEMU's virtual TSC: compare ratios, not
- * absolute numbers, with native figures).
+ * guessing (`bench tlb` prints several, one per page count). Cycles are TSC cycles (under
+ * TCG, QEMU's virtual TSC: compare ratios, not absolute numbers, with native figures).
  */
 #define pr_fmt(fmt) "monitor: " fmt
 #include <linux/kernel.h>
@@ -14,9 +14,12 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
+#include <linux/smp.h>
 #include <asm/pgtable.h>
 #include <asm/ptdump.h>
 #include <asm/special_insns.h>
+#include <asm/tlbflush.h>
 #include "monitor.h"
 
 #define BENCH_ROUNDS 9
@@ -132,14 +135,199 @@ static int bench_slab(void)
 	return 0;
 }
 
+/*
+ * `bench tlb`: a scratch vmalloc area of TLB_BENCH_PAGES pages, of which the first N are
+ * flushed, and a working set of TLB_BENCH_OTHER_PAGES other pages (vmalloc'd too, so each is
+ * one 4 KiB translation natively as under TCG) that only a full flush drops.
+ */
+#define TLB_BENCH_PAGES 512
+#define TLB_BENCH_OTHER_PAGES 64
+
+static const unsigned int tlb_bench_counts[] = { 1, 2, 4, 8, 16, 32, 33, 64, 128, 256, 512 };
+
+enum tlb_bench_how { TLB_BENCH_NONE, TLB_BENCH_INVLPG, TLB_BENCH_FULL, NR_TLB_BENCH_HOW };
+
+/* One byte read from each of n pages from base: a TLB hit, or a walk that refills it. */
+static void touch_pages(const u8 *base, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++)
+		(void)READ_ONCE(base[i << PAGE_SHIFT]);
+}
+
+/*
+ * Cycles to flush the first n scratch pages `how` (one invlpg each, one full flush, or not
+ * at all), then read them and the other working set again; all of it cached before, and
+ * interrupts off on this CPU. The ceiling picks the mechanism flush_tlb_kernel_range() uses.
+ */
+static u64 tlb_bench_round(u8 *scratch, u8 *other, unsigned long n, enum tlb_bench_how how)
+{
+	unsigned long start = (unsigned long)scratch, flags;
+	u64 t0, dt;
+
+	tlb_set_ceiling(how == TLB_BENCH_FULL ? 0 : TLB_BENCH_PAGES);
+	flags = local_irq_save();
+	touch_pages(scratch, n);
+	touch_pages(other, TLB_BENCH_OTHER_PAGES);
+	t0 = rdtsc();
+	if (how != TLB_BENCH_NONE)
+		flush_tlb_kernel_range(start, start + (n << PAGE_SHIFT));
+	touch_pages(scratch, n);
+	touch_pages(other, TLB_BENCH_OTHER_PAGES);
+	dt = rdtsc() - t0;
+	local_irq_restore(flags);
+	return dt;
+}
+
+/* The median cycles of BENCH_ROUNDS rounds of each `how` for n pages, interleaved, in med[]. */
+static void tlb_bench_measure(u8 *scratch, u8 *other, unsigned long n, u64 *med)
+{
+	u64 rounds[NR_TLB_BENCH_HOW][BENCH_ROUNDS];
+
+	for (int r = 0; r < BENCH_ROUNDS; r++)
+		for (int how = 0; how < NR_TLB_BENCH_HOW; how++)
+			rounds[how][r] = tlb_bench_round(scratch, other, n, how);
+	for (int how = 0; how < NR_TLB_BENCH_HOW; how++) {
+		sort_u64(rounds[how], BENCH_ROUNDS);
+		med[how] = rounds[how][BENCH_ROUNDS / 2];
+	}
+}
+
+/*
+ * invlpg per page against one full flush, each with the refill after it, for the page counts
+ * of tlb_bench_counts[]: where tlb_single_page_flush_ceiling belongs on this machine. Local
+ * only: shootdowns are held off while it runs (nothing else maps the scratch pages, and no
+ * entry changes), so with other CPUs online the figures are the same as with one.
+ */
+static int bench_tlb(void)
+{
+	unsigned long ceiling = tlb_single_page_flush_ceiling;
+	bool skip = tlb_skip_shootdown;
+	unsigned int cpus = num_online_cpus(), crossover = 0, below = 0;
+	u8 *other, *scratch;
+	int err = -ENOMEM;
+
+	/*
+	 * The working set first, the scratch area after it (vmalloc's lowest fit): under TCG,
+	 * whose software TLB is a table indexed by page number (256 slots to start with, resized
+	 * by use), the two then share no slot while the table can hold both.
+	 */
+	other = vmalloc(TLB_BENCH_OTHER_PAGES << PAGE_SHIFT);
+	scratch = vmalloc(TLB_BENCH_PAGES << PAGE_SHIFT);
+	if (!scratch || !other)
+		goto out_free;
+	tlb_ensure_setup();
+	con_printf("bench tlb: cpu=%d cpus=%u shootdowns=%s full_flush=%s pcid=%s "
+		   "other_pages=%d rounds=%d ceiling=%lu tsc_khz=%lu\n",
+		   smp_processor_id(), cpus, cpus > 1 ? "held_off" : "none",
+		   tlb_mode_names[tlb_flush_mode], tlb_pcid_enabled ? "on" : "off",
+		   TLB_BENCH_OTHER_PAGES, BENCH_ROUNDS, ceiling, tsc_khz);
+	tlb_skip_shootdown = true;
+	for (unsigned int k = 0; k < ARRAY_SIZE(tlb_bench_counts); k++) {
+		unsigned int n = tlb_bench_counts[k];
+		u64 c[NR_TLB_BENCH_HOW], x100;
+
+		tlb_bench_measure(scratch, other, n, c);
+		x100 = c[TLB_BENCH_FULL] ? c[TLB_BENCH_INVLPG] * 100 / c[TLB_BENCH_FULL] : 0;
+		con_printf("bench tlb: pages=%u invlpg_cycles=%llu full_cycles=%llu "
+			   "invlpg_per_full=%llu.%02llu no_flush_cycles=%llu\n",
+			   n, c[TLB_BENCH_INVLPG], c[TLB_BENCH_FULL], x100 / 100, x100 % 100,
+			   c[TLB_BENCH_NONE]);
+		/* The crossover: the first count from which the full flush is never dearer. */
+		if (c[TLB_BENCH_FULL] > c[TLB_BENCH_INVLPG]) {
+			crossover = 0;
+			below = n;
+		} else if (!crossover) {
+			crossover = n;
+		}
+	}
+	tlb_skip_shootdown = skip;
+	tlb_set_ceiling(ceiling);
+	if (crossover)
+		con_printf("bench tlb: crossover_pages=%u invlpg_cheaper_up_to=%u ceiling=%lu\n",
+			   crossover, below, ceiling);
+	else
+		con_printf("bench tlb: crossover_pages=none invlpg_cheaper_up_to=%u ceiling=%lu\n",
+			   below, ceiling);
+	err = 0;
+out_free:
+	vfree(other);
+	vfree(scratch);
+	return err;
+}
+
+#define SHOOTDOWN_CALLS 200
+
+static u64 avg_u64(const u64 *v, int n)
+{
+	u64 sum = 0;
+
+	for (int i = 0; i < n; i++)
+		sum += v[i];
+	return n ? sum / n : 0;
+}
+
+/*
+ * SHOOTDOWN_CALLS flush_tlb_kernel_range() calls of one page, each timed with interrupts
+ * off: with other CPUs online, the local invlpg plus the shootdown's round trip; alone, the
+ * local flush only (the baseline). Also the round trips the sender's counters saw.
+ */
+static int bench_shootdown(void)
+{
+	int cpu = smp_processor_id();
+	u64 *t = kmalloc(SHOOTDOWN_CALLS * sizeof(*t), GFP_KERNEL);
+	u8 *page = vmalloc(PAGE_SIZE);
+	unsigned long va = (unsigned long)page, sent, cycles;
+	int err = -ENOMEM;
+
+	if (!t || !page)
+		goto out_free;
+	flush_tlb_kernel_range(va, va + PAGE_SIZE); /* the first: code and data warm */
+	sent = tlb_stat_cpu(cpu, NR_TLB_REMOTE_FLUSH);
+	cycles = tlb_stat_cpu(cpu, TLB_SHOOTDOWN_CYCLES);
+	for (int i = 0; i < SHOOTDOWN_CALLS; i++) {
+		unsigned long flags = local_irq_save();
+		u64 t0 = rdtsc();
+
+		flush_tlb_kernel_range(va, va + PAGE_SIZE);
+		t[i] = rdtsc() - t0;
+		local_irq_restore(flags);
+	}
+	sent = tlb_stat_cpu(cpu, NR_TLB_REMOTE_FLUSH) - sent;
+	cycles = tlb_stat_cpu(cpu, TLB_SHOOTDOWN_CYCLES) - cycles;
+	sort_u64(t, SHOOTDOWN_CALLS);
+	con_printf("bench shootdown: cpu=%d cpus=%u calls=%d shootdowns=%lu%s tsc_khz=%lu\n", cpu,
+		   num_online_cpus(), SHOOTDOWN_CALLS, sent,
+		   tlb_skip_shootdown ? " held_off=1" : "", tsc_khz);
+	con_printf("bench shootdown: cycles_min=%llu cycles_median=%llu cycles_avg=%llu "
+		   "cycles_max=%llu\n",
+		   t[0], t[SHOOTDOWN_CALLS / 2], avg_u64(t, SHOOTDOWN_CALLS),
+		   t[SHOOTDOWN_CALLS - 1]);
+	con_printf("bench shootdown: ns_min=%llu ns_median=%llu ns_avg=%llu ns_max=%llu\n",
+		   cycles_to_ns(t[0]), cycles_to_ns(t[SHOOTDOWN_CALLS / 2]),
+		   cycles_to_ns(avg_u64(t, SHOOTDOWN_CALLS)), cycles_to_ns(t[SHOOTDOWN_CALLS - 1]));
+	/* The sender's counters: round trips alone (no local flush); min and max since `tlb reset`. */
+	con_printf("bench shootdown: roundtrip_cycles_avg=%lu roundtrip_ns_avg=%llu "
+		   "counter_min=%lu counter_max=%lu\n",
+		   sent ? cycles / sent : 0, sent ? cycles_to_ns(cycles / sent) : 0,
+		   tlb_stat_cpu(cpu, TLB_SHOOTDOWN_CYCLES_MIN),
+		   tlb_stat_cpu(cpu, TLB_SHOOTDOWN_CYCLES_MAX));
+	err = 0;
+out_free:
+	vfree(page);
+	kfree(t);
+	return err;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
 } benches[] = {
-	{ "buddy", bench_buddy },
-	{ "ptwalk", bench_ptwalk },
-	{ "ptmem", bench_ptmem },
-	{ "slab", bench_slab },
+	{ "buddy", bench_buddy }, /* order-0 alloc+free pairs */
+	{ "ptwalk", bench_ptwalk }, /* a walk of the kernel half */
+	{ "ptmem", bench_ptmem }, /* direct-map tables per GiB */
+	{ "slab", bench_slab }, /* kmalloc+kfree pairs per size */
+	{ "tlb", bench_tlb }, /* invlpg against full flush, by pages */
+	{ "shootdown", bench_shootdown }, /* shootdown round trips */
 };
 
 int cmd_bench(int argc, char **argv)

@@ -10,6 +10,11 @@
    at the prompt, the monitor's `bench buddy|ptwalk|ptmem` and the wall time of `ptdump kernel`.
 3. Run tests/bench/lz4_bench.sh (the stub's decoder against liblz4), if it exists.
 4. Compare the payload in vmlinuz with `lz4 -l -9` of the same input.
+5. tests/bench/gdb_bench.py (lx-ptdump under gdb) and tests/bench/slab_bench.sh (kmalloc).
+6. tests/bench/tlb_bench.py: boot carto at -smp 1..4; the monitor's `bench tlb` (invlpg
+   against a full flush by page count: where the single-page flush ceiling belongs) and
+   `bench shootdown` (one-page flush latency against CPU count). TCG, labelled as such: KVM
+   does not work on this host.
 
 Run from anywhere, after `make`. The build directory is --build, else $CARTO_BUILD, else $O
 (so `make bench O=build-bench` works), else build/. Exits 1 if something failed to run (a
@@ -856,8 +861,22 @@ def gdb_part():
         raise Failure(str(err)) from None
 
 
+# ---------------------------------------------------------------------------------------------
+# TLB: invlpg against a full flush, shootdown round trips (tests/bench/tlb_bench.py)
+
+
+def tlb_part():
+    """Run tests/bench/tlb_bench.py on BUILD: it prints its report; returns its summary line."""
+    sys.path.insert(0, str(ROOT / "tests" / "bench"))
+    import tlb_bench  # noqa: E402 - beside this file
+    try:
+        return tlb_bench.main(BUILD)
+    except RuntimeError as err:
+        raise Failure(str(err)) from None
+
+
 def main():
-    """Run the four parts, print the summary; exit 1 if any part failed to run."""
+    """Run the parts, print the summary; exit 1 if any part failed to run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--boots", type=int, default=5, help="boots of each kernel (5)")
     parser.add_argument("--warmup", type=int, default=1, help="discarded boots first (1)")
@@ -881,11 +900,14 @@ def main():
     gdb_line = section("GDB: lx-ptdump of the kernel half under gdb at 16G", gdb_part)
     slab_line = section("Slab: kmalloc+kfree pairs (host core vs glibc, in-kernel)",
                         report_slab_bench)
+    tlb_line = section("TLB: invlpg vs full flush, shootdown round trips (TCG, -smp 1..4)",
+                       tlb_part)
     figures, boot_failed = timeline if timeline else (None, True)
     ram_figures, ram_failed = ram if ram else (None, True)
     summary(figures, lz4_line, sizes, ram_figures)
     print(f"  lx-ptdump under gdb (16G, gdb_bench.py)  {gdb_line or 'failed'}")
     print(f"  slab kmalloc+kfree (slab_bench.sh)       {slab_line or 'failed'}")
+    print(f"  TLB flush and shootdown (tlb_bench.py)   {tlb_line or 'failed'}")
     ok = (not boot_failed and not ram_failed and lz4_line is not None and sizes is not None)
     print(f"\nbench: {'done' if ok else 'FAILED (see above)'} in {time.monotonic() - start:.0f} s"
           f" (build directory {rel(BUILD)})")
