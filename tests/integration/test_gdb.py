@@ -381,14 +381,14 @@ def test_bad_input_as_the_monitor_says_it(gdb_vm):
 
 def test_no_target(build, tmp_path):
     """Without a target: the commands that need one say so; read-only data still works."""
-    got = error_lines(build, None, ["lx-dmesg", "lx-ptdump", "lx-meminfo",
-                                    "p $lx_virt_to_phys(0)", "lx-version", "lx-pte 0x63"],
-                      tmp_path)
-    check_one_line(got[:4], [f"{cmd.split()[-1].split('(')[0]}: no target: start QEMU"
-                             for cmd in ("lx-dmesg", "lx-ptdump", "lx-meminfo",
-                                         "$lx_virt_to_phys")])
-    assert got[4][1].startswith("carto version "), got[4]
-    assert got[5][1].startswith("pte entry 0x0000000000000063: present"), got[5]
+    need_target = ("lx-dmesg", "lx-ptdump", "lx-meminfo", "p $lx_virt_to_phys(0)", "lx-cpus",
+                   "lx-tlb", "lx-interrupts", "p $lx_per_cpu(cpu_number, 0)")
+    *need, version, pte = error_lines(build, None, [*need_target, "lx-version", "lx-pte 0x63"],
+                                      tmp_path)
+    check_one_line(need, [f"{cmd.removeprefix('p ').split('(')[0]}: no target: start QEMU"
+                          for cmd in need_target])
+    assert version[1].startswith("carto version "), version
+    assert pte[1].startswith("pte entry 0x0000000000000063: present"), pte
 
 
 def test_target_without_carto_symbols(gdb_vm, build, tmp_path):

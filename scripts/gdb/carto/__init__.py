@@ -20,7 +20,8 @@ except ImportError:
         from None
 
 # The one import list: one module per topic; a new topic is one line here.
-MODULES = ("utils", "walk", "layout", "pgtable", "dmesg", "mm", "misc", "boot", "vmalloc", "modules", "slab", "tlb")
+MODULES = ("utils", "walk", "layout", "pgtable", "dmesg", "mm", "misc", "boot", "vmalloc",
+           "modules", "slab", "cpus", "tlb", "interrupts")
 
 for _name in MODULES:
     __import__(f"{__name__}.{_name}")

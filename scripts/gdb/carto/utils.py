@@ -608,7 +608,10 @@ class Command(gdb.Command):
 
 
 class Function(gdb.Function):
-    """Base of the $ functions: call(*args), args checked against nargs, returns a gdb.Value."""
+    """
+    Base of the $ functions: call(*args), args checked against nargs (a count, or (min, max)
+    for optional trailing ones), returns a gdb.Value.
+    """
 
     nargs = 1
 
@@ -621,7 +624,8 @@ class Function(gdb.Function):
 
     def invoke(self, *args):
         with guard(self.name):
-            if len(args) != self.nargs:
+            lo, hi = self.nargs if isinstance(self.nargs, tuple) else (self.nargs, self.nargs)
+            if not lo <= len(args) <= hi:
                 raise gdb.GdbError(self.usage())
             return self.call(*args)
 
