@@ -84,8 +84,9 @@ static int tlbtest_stale(void)
 		con_printf("tlbtest: stale: cannot map the scratch page (%d)\n", err);
 		return err;
 	}
-	con_printf("tlbtest stale: %u CPUs read the remapped page: %u new, %u stale%s\n", r.cpus,
-		   r.fresh, r.stale, tlb_skip_shootdown ? " (shootdowns off)" : "");
+	con_printf("tlbtest stale: %u CPU%s read the remapped page: %u new, %u stale%s\n", r.cpus,
+		   r.cpus == 1 ? "" : "s", r.fresh, r.stale,
+		   tlb_skip_shootdown ? " (shootdowns off)" : "");
 	return 0;
 }
 

@@ -4,7 +4,8 @@
  * /proc/vmstat lines, then carto's own totals, the ceiling and the mechanism in use.
  * `tlb reset` zeroes them; `tlb ceiling N` sets tlb_single_page_flush_ceiling;
  * `tlb shootdown off` (tests only) stops the shootdown IPIs, to show that stale entries
- * then survive; `tlb shootdown on` restores them.
+ * then survive; `tlb shootdown on` restores them, with one flush_tlb_all() so that no
+ * translation cached meanwhile outlives the switch.
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -53,7 +54,12 @@ int cmd_tlb(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "shootdown") &&
 	    (!strcmp(argv[2], "on") || !strcmp(argv[2], "off"))) {
+		bool was_off = tlb_skip_shootdown;
+
 		tlb_skip_shootdown = !strcmp(argv[2], "off");
+		/* What the other CPUs cached meanwhile must not outlive the switch. */
+		if (was_off && !tlb_skip_shootdown)
+			flush_tlb_all();
 		con_printf("tlb: shootdowns %s%s\n", argv[2],
 			   tlb_skip_shootdown ? " (tests only: other CPUs keep stale entries)" : "");
 		return 0;

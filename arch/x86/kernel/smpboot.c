@@ -197,18 +197,19 @@ void smp_init(void)
 
 	cpu_state[0] = CPU_ONLINE;
 	x86_cpu_to_apicid[0] = boot_cpu_apic_id;
-	if (nosmp) {
-		pr_info("nosmp: one CPU\n");
-		return;
-	}
-	n = enumerate_cpus(apicids);
+	n = nosmp ? 1 : enumerate_cpus(apicids);
 	cpu_possible_mask = n == 64 ? ~0ULL : (1ULL << n) - 1;
 	nr_cpu_ids = n;
-	if (n == 1)
-		return;
-	trampoline_pa = find_trampoline_area();
-	if (!trampoline_pa) {
+	if (nosmp)
+		pr_info("nosmp: one CPU\n");
+	trampoline_pa = n > 1 ? find_trampoline_area() : 0;
+	if (n > 1 && !trampoline_pa) {
 		pr_err("no usable page below 1 MiB for the trampoline: one CPU\n");
+		n = nr_cpu_ids = 1;
+		cpu_possible_mask = 1;
+	}
+	if (n == 1) {
+		printk(KERN_INFO "smp: Brought up 1 node, 1 CPU\n");
 		return;
 	}
 	pr_info("trampoline at pa=0x%lx\n", trampoline_pa);
