@@ -17,9 +17,6 @@
 #include <asm/tlbtest.h>
 #include "monitor.h"
 
-#define MSR_IA32_APICBASE 0x0000001b
-#define MSR_IA32_APICBASE_EXTD (1ULL << 10)
-
 struct cpu_snapshot {
 	u32 apic_id;
 	unsigned long cr4;

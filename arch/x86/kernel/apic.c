@@ -17,11 +17,8 @@
 #include <asm/hardirq.h>
 #include <asm/irq_vectors.h>
 #include <asm/special_insns.h>
+#include <asm/processor-flags.h>
 
-#define MSR_IA32_APICBASE 0x0000001b
-#define MSR_IA32_APICBASE_BSP (1ULL << 8)
-#define MSR_IA32_APICBASE_EXTD (1ULL << 10)
-#define MSR_IA32_APICBASE_ENABLE (1ULL << 11)
 #define APIC_BASE_MSR 0x800
 #define X86_FEATURE_X2APIC_ECX (1U << 21) /* CPUID.1:ECX */
 

@@ -11,8 +11,7 @@
 #include <linux/gfp.h>
 #include <linux/smp.h>
 #include <asm/special_insns.h>
-
-#define MSR_GS_BASE 0xc0000101
+#include <asm/processor-flags.h>
 
 extern char __per_cpu_boot_area[];
 

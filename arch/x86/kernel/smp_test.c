@@ -16,8 +16,7 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/tlbflush.h>
 #include <asm/tlbtest.h>
-
-#define MSR_GS_BASE 0xc0000101
+#include <asm/processor-flags.h>
 
 struct cpu_view {
 	int cpu_number;

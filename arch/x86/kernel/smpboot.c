@@ -29,9 +29,8 @@
 #include <asm/cpu_entry_area.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/processor-flags.h>
 
-#define MSR_EFER 0xc0000080
-#define EFER_LMA (1ULL << 10)
 #define THREAD_SIZE (16 * 1024)
 #define TRAMPOLINE_PAGES 4 /* code, PGD, PUD, PMD */
 #define REAL_MODE_LIMIT (1UL << 20)

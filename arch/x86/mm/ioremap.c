@@ -12,9 +12,8 @@
 #include <linux/vmalloc.h>
 #include <asm/special_insns.h>
 #include <carto/acpi.h>
+#include <asm/processor-flags.h>
 
-#define MSR_IA32_APICBASE 0x0000001b
-#define MSR_IA32_APICBASE_BASE (~0xfffULL)
 #define APIC_ID 0x20 /* local APIC ID register */
 #define IO_APIC_DEFAULT_PHYS_BASE 0xfec00000UL
 #define IO_APIC_REGSEL 0x00

@@ -35,6 +35,15 @@
 #define _EFER_NX 11
 #define EFER_LME _BITUL(_EFER_LME)
 #define EFER_NX _BITUL(_EFER_NX)
+#define _EFER_LMA 10
+#define EFER_LMA _BITUL(_EFER_LMA)
+
+#define MSR_GS_BASE 0xc0000101
+#define MSR_IA32_APICBASE 0x0000001b
+#define MSR_IA32_APICBASE_BSP _BITUL(8)
+#define MSR_IA32_APICBASE_EXTD _BITUL(10) /* x2APIC mode */
+#define MSR_IA32_APICBASE_ENABLE _BITUL(11)
+#define MSR_IA32_APICBASE_BASE (~0xfffULL)
 
 /* CPUID bits the boot path checks (leaf 1 EDX, leaf 0x80000001 EDX). */
 #define X86_FEATURE_PAE_BIT 6
