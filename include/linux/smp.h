@@ -46,8 +46,6 @@ static inline unsigned int num_online_cpus(void)
 enum cpu_state { CPU_ABSENT, CPU_BOOTING, CPU_ONLINE, CPU_FAILED, CPU_HALTED };
 extern enum cpu_state cpu_state[NR_CPUS];
 extern const char *const cpu_state_names[];
-extern void *cpu_stack[NR_CPUS];
-extern unsigned long trampoline_pa;
 
 typedef void (*smp_call_func_t)(void *info);
 

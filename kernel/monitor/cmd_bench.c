@@ -157,20 +157,22 @@ static void touch_pages(const u8 *base, unsigned long n)
 /*
  * Cycles to flush the first n scratch pages `how` (one invlpg each, one full flush, or not
  * at all), then read them and the other working set again; all of it cached before, and
- * interrupts off on this CPU. The ceiling picks the mechanism flush_tlb_kernel_range() uses.
+ * interrupts off on this CPU. This CPU's TLB only: no shootdown, whatever else is online.
  */
 static u64 tlb_bench_round(u8 *scratch, u8 *other, unsigned long n, enum tlb_bench_how how)
 {
 	unsigned long start = (unsigned long)scratch, flags;
 	u64 t0, dt;
 
-	tlb_set_ceiling(how == TLB_BENCH_FULL ? 0 : TLB_BENCH_PAGES);
 	flags = local_irq_save();
 	touch_pages(scratch, n);
 	touch_pages(other, TLB_BENCH_OTHER_PAGES);
 	t0 = rdtsc();
-	if (how != TLB_BENCH_NONE)
-		flush_tlb_kernel_range(start, start + (n << PAGE_SHIFT));
+	if (how == TLB_BENCH_FULL)
+		__flush_tlb_all();
+	else if (how == TLB_BENCH_INVLPG)
+		for (unsigned long i = 0; i < n; i++)
+			__flush_tlb_one_kernel(start + (i << PAGE_SHIFT));
 	touch_pages(scratch, n);
 	touch_pages(other, TLB_BENCH_OTHER_PAGES);
 	dt = rdtsc() - t0;
@@ -195,13 +197,12 @@ static void tlb_bench_measure(u8 *scratch, u8 *other, unsigned long n, u64 *med)
 /*
  * invlpg per page against one full flush, each with the refill after it, for the page counts
  * of tlb_bench_counts[]: where tlb_single_page_flush_ceiling belongs on this machine. Local
- * only: shootdowns are held off while it runs (nothing else maps the scratch pages, and no
- * entry changes), so with other CPUs online the figures are the same as with one.
+ * only (no entry changes, so no other CPU needs a shootdown): with other CPUs online the
+ * figures are the same as with one.
  */
 static int bench_tlb(void)
 {
 	unsigned long ceiling = tlb_single_page_flush_ceiling;
-	bool skip = tlb_skip_shootdown;
 	unsigned int cpus = num_online_cpus(), crossover = 0, below = 0;
 	u8 *other, *scratch;
 	int err = -ENOMEM;
@@ -218,10 +219,9 @@ static int bench_tlb(void)
 	tlb_ensure_setup();
 	con_printf("bench tlb: cpu=%d cpus=%u shootdowns=%s full_flush=%s pcid=%s "
 		   "other_pages=%d rounds=%d ceiling=%lu tsc_khz=%lu\n",
-		   smp_processor_id(), cpus, cpus > 1 ? "held_off" : "none",
+		   smp_processor_id(), cpus, "none",
 		   tlb_mode_names[tlb_flush_mode], tlb_pcid_enabled ? "on" : "off",
 		   TLB_BENCH_OTHER_PAGES, BENCH_ROUNDS, ceiling, tsc_khz);
-	tlb_skip_shootdown = true;
 	for (unsigned int k = 0; k < ARRAY_SIZE(tlb_bench_counts); k++) {
 		unsigned int n = tlb_bench_counts[k];
 		u64 c[NR_TLB_BENCH_HOW], x100;
@@ -240,8 +240,6 @@ static int bench_tlb(void)
 			crossover = n;
 		}
 	}
-	tlb_skip_shootdown = skip;
-	tlb_set_ceiling(ceiling);
 	if (crossover)
 		con_printf("bench tlb: crossover_pages=%u invlpg_cheaper_up_to=%u ceiling=%lu\n",
 			   crossover, below, ceiling);

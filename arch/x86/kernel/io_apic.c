@@ -19,8 +19,6 @@
 
 #define IO_APIC_REGSEL 0x00
 #define IO_APIC_WIN 0x10
-#define IO_APIC_REG_ID 0x00
-#define IO_APIC_REG_VERSION 0x01
 #define IO_APIC_REDTBL(pin) (0x10 + 2 * (pin))
 #define IO_APIC_POLARITY_LOW (1U << 13)
 #define IO_APIC_TRIGGER_LEVEL (1U << 15)
@@ -30,7 +28,7 @@ bool ioapic_in_use;
 static unsigned int ioapic_pins;
 static u32 ioapic_gsi_base;
 
-static u32 io_apic_read(u32 reg)
+u32 io_apic_read(u32 reg)
 {
 	*(volatile u32 *)((char *)ioapic_base + IO_APIC_REGSEL) = reg;
 	return *(volatile u32 *)((char *)ioapic_base + IO_APIC_WIN);

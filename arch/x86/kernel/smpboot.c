@@ -52,8 +52,8 @@ const char *const cpu_state_names[] = {
 	[CPU_FAILED] = "failed", [CPU_HALTED] = "halted",
 };
 enum cpu_state cpu_state[NR_CPUS];
-void *cpu_stack[NR_CPUS]; /* each AP's stack (vmalloc), for the cpus view and GDB */
-unsigned long trampoline_pa;
+static void *cpu_stack[NR_CPUS]; /* each AP's stack (vmalloc), kept for a retry */
+static unsigned long trampoline_pa;
 
 static int smpboot_cpu; /* the AP being started: start_secondary's cpu number */
 static bool nosmp;

@@ -12,13 +12,11 @@
 #include <linux/vmalloc.h>
 #include <asm/special_insns.h>
 #include <carto/acpi.h>
+#include <asm/apic.h>
+#include <asm/io_apic.h>
 #include <asm/processor-flags.h>
 
-#define APIC_ID 0x20 /* local APIC ID register */
 #define IO_APIC_DEFAULT_PHYS_BASE 0xfec00000UL
-#define IO_APIC_REGSEL 0x00
-#define IO_APIC_WIN 0x10
-#define IO_APIC_REG_VERSION 0x01
 #define HPET_DEFAULT_PHYS_BASE 0xfed00000UL
 #define HPET_ID 0x000 /* general capabilities and ID */
 
@@ -32,11 +30,6 @@ static inline u32 readl(const volatile void __iomem *addr)
 static inline u64 readq(const volatile void __iomem *addr)
 {
 	return *(const volatile u64 *)addr;
-}
-
-static inline void writel(u32 v, volatile void __iomem *addr)
-{
-	*(volatile u32 *)addr = v;
 }
 
 /* True when any page of [pa, pa + size) is RAM. */
@@ -85,12 +78,6 @@ void iounmap(volatile void __iomem *addr)
 		vunmap_phys_range((const void *)((unsigned long)addr & PAGE_MASK));
 }
 
-static u32 io_apic_read(void __iomem *base, u32 reg)
-{
-	writel(reg, (char *)base + IO_APIC_REGSEL);
-	return readl((char *)base + IO_APIC_WIN);
-}
-
 void x86_ioremap_init(void)
 {
 	phys_addr_t lapic_pa = rdmsr(MSR_IA32_APICBASE) & MSR_IA32_APICBASE_BASE;
@@ -107,7 +94,7 @@ void x86_ioremap_init(void)
 		ioapic_pa = acpi_boot.ioapics[0].address;
 	ioapic_base = ioremap(ioapic_pa, PAGE_SIZE);
 	if (ioapic_base) {
-		v = io_apic_read(ioapic_base, IO_APIC_REG_VERSION);
+		v = io_apic_read(IO_APIC_REG_VERSION);
 		pr_info("IOAPIC pa=0x%016lx va=0x%016lx: version register 0x%08x (version 0x%02x, %u pins)\n",
 			ioapic_pa, (unsigned long)ioapic_base, v, v & 0xff,
 			((v >> 16) & 0xff) + 1);

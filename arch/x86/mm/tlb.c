@@ -342,6 +342,17 @@ static void flush_range(unsigned long start, unsigned long end, bool ceiling)
 	flush_batch(&b);
 }
 
+/* This CPU only, no shootdown and no Linux counter (Linux's __flush_tlb_one_kernel/_all). */
+void __flush_tlb_one_kernel(unsigned long addr)
+{
+	invlpg(addr);
+}
+
+void __flush_tlb_all(void)
+{
+	local_flush_all();
+}
+
 /* One page, one invlpg whatever the ceiling (fixmap slots, single PTE changes). */
 void flush_tlb_one_kernel(unsigned long addr)
 {

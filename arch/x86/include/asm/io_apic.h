@@ -5,7 +5,12 @@
 
 #include <linux/types.h>
 
-extern bool ioapic_in_use; /* else the 8259 pair through LINT0 (virtual wire) */
+#define IO_APIC_REG_VERSION 0x01
+
+extern bool ioapic_in_use;
+
+/* Read IOAPIC register reg through ioapic_base (arch/x86/mm/ioremap.c maps it). */
+u32 io_apic_read(u32 reg); /* else the 8259 pair through LINT0 (virtual wire) */
 
 /* From ACPI's MADT: mask every pin, or fall back to the 8259 when ACPI gave no IOAPIC. */
 void setup_IO_APIC(void);

@@ -27,6 +27,9 @@ struct tlb_batch {
 };
 
 void flush_tlb_one_kernel(unsigned long addr);
+/* This CPU only (no shootdown; only carto's invlpg/full-flush counters move): for benches. */
+void __flush_tlb_one_kernel(unsigned long addr);
+void __flush_tlb_all(void);
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 void flush_tlb_all(void);
 /*
